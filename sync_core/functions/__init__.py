@@ -1,0 +1,12 @@
+"""Blueprints: thin adapters from triggers (HTTP, queue, timer) to engine calls."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+
+def blueprints() -> list[func.Blueprint]:
+    """Every blueprint of the app, imported here so function_app.py stays one loop."""
+    from sync_core.functions.health import bp as health
+
+    return [health]

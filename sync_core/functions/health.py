@@ -1,0 +1,22 @@
+"""GET /api/health: 200 when storage answers, 503 otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import azure.functions as func
+
+bp = func.Blueprint()
+
+
+@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+async def health(req: func.HttpRequest) -> func.HttpResponse:
+    from sync_core.config import get_settings
+    from sync_core.store.health import storage_reachable
+
+    ok = await storage_reachable(get_settings())
+    return func.HttpResponse(
+        json.dumps({"status": "ok" if ok else "storage unreachable"}),
+        status_code=200 if ok else 503,
+        mimetype="application/json",
+    )
