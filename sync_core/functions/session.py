@@ -1,0 +1,116 @@
+"""Manage-page sessions: an HMAC-signed session cookie and a CSRF token bound to it.
+
+The session cookie is HttpOnly; the CSRF cookie is readable by the page, which echoes it in `X-CSRF-Token`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
+
+SESSION_COOKIE = "session"
+CSRF_COOKIE = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Session:
+    org_id: str
+    user_id: str
+    nonce: str
+    expires_at: datetime
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: str, purpose: str, payload: bytes) -> bytes:
+    if not secret:
+        raise ValueError("SESSION_SECRET is not set")
+    return hmac.new(secret.encode(), purpose.encode() + b"\x00" + payload, hashlib.sha256).digest()
+
+
+def issue(secret: str, org_id: str, user_id: str, now: datetime) -> tuple[str, Session]:
+    """A new signed session cookie value and the session it holds."""
+    session = Session(org_id, user_id, secrets.token_urlsafe(16), now + SESSION_LIFETIME)
+    payload = json.dumps(
+        {"o": org_id, "u": user_id, "n": session.nonce, "e": int(session.expires_at.timestamp())},
+        separators=(",", ":"),
+    ).encode()
+    return f"{_b64(payload)}.{_b64(_mac(secret, 'session', payload))}", session
+
+
+def read(secret: str, cookie_value: str | None, now: datetime) -> Session | None:
+    """The session a cookie holds, or None when it is missing, tampered with or expired."""
+    if not cookie_value or cookie_value.count(".") != 1:
+        return None
+    encoded_payload, encoded_mac = cookie_value.split(".")
+    try:
+        payload = _unb64(encoded_payload)
+        if not hmac.compare_digest(_unb64(encoded_mac), _mac(secret, "session", payload)):
+            return None
+        fields = json.loads(payload)
+        expires_at = datetime.fromtimestamp(int(fields["e"]), tz=now.tzinfo)
+        session = Session(str(fields["o"]), str(fields["u"]), str(fields["n"]), expires_at)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return session if session.expires_at > now else None
+
+
+def csrf_token(secret: str, session: Session) -> str:
+    """The CSRF token of a session: derived from it, so a token planted by another site cannot match."""
+    return _b64(_mac(secret, "csrf", session.nonce.encode()))
+
+
+def csrf_ok(secret: str, session: Session, header_value: str | None, cookie_value: str | None) -> bool:
+    expected = csrf_token(secret, session)
+    if not header_value or not cookie_value:
+        return False
+    return hmac.compare_digest(header_value, expected) and hmac.compare_digest(cookie_value, expected)
+
+
+def cookies_from_header(header: str | None) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header or "")
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def _secure_flag(public_base_url: str) -> str:
+    # Browsers drop Secure cookies on plain http; only the local loopback stack runs without TLS.
+    host = urlsplit(public_base_url).hostname or ""
+    insecure_local = public_base_url.startswith("http://") and host in {"127.0.0.1", "localhost"}
+    return "" if insecure_local else "; Secure"
+
+
+def set_cookie_headers(secret: str, cookie_value: str, session: Session, public_base_url: str) -> list[str]:
+    """The two Set-Cookie values that start a session."""
+    max_age = int(SESSION_LIFETIME.total_seconds())
+    secure = _secure_flag(public_base_url)
+    return [
+        f"{SESSION_COOKIE}={cookie_value}; Path=/api; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        f"{CSRF_COOKIE}={csrf_token(secret, session)}; Path=/api; Max-Age={max_age}; SameSite=Lax{secure}",
+    ]
+
+
+def clear_cookie_headers(public_base_url: str) -> list[str]:
+    secure = _secure_flag(public_base_url)
+    return [
+        f"{SESSION_COOKIE}=; Path=/api; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
+        f"{CSRF_COOKIE}=; Path=/api; Max-Age=0; SameSite=Lax{secure}",
+    ]
