@@ -1,0 +1,157 @@
+"""The connections table: one row per Recruit user who connected, PK org id, RK Recruit user id.
+
+Holds the Recruit and Microsoft identities and the encrypted Recruit token and MSAL token cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import UpdateMode
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from . import keys
+from .clients import StorageContext
+from .crypto import SecretBox
+from .entities import StoredRow, etag_of, from_entity, to_entity
+
+AuthMode = Literal["sso", "delegated"]
+
+
+class ConnectionKey(BaseModel):
+    """Identifies a connection; `str(key)` is `{org}:{user}` (parts escaped) and `parse` reverses it."""
+
+    model_config = ConfigDict(frozen=True)
+    org_id: str
+    user_id: str
+
+    def __str__(self) -> str:
+        return keys.compose(self.org_id, self.user_id)
+
+    @classmethod
+    def parse(cls, value: str) -> ConnectionKey:
+        org_id, user_id = keys.decompose(value, 2)
+        return cls(org_id=org_id, user_id=user_id)
+
+
+class RecruitToken(BaseModel):
+    refresh_token: str
+    access_token: str = ""
+    expires_at: AwareDatetime | None = None
+
+
+class Connection(BaseModel):
+    """A connected Recruit user, secrets in plaintext (they are encrypted only in the row)."""
+
+    org_id: str
+    user_id: str
+    email: str = ""
+    name: str = ""
+    time_zone: str = ""
+    data_centre: str = ""
+    api_base: str = ""
+    accounts_server: str = ""
+    recruit_token: RecruitToken | None = None
+    microsoft_tenant_id: str = ""
+    microsoft_user_id: str = ""
+    microsoft_email: str = ""
+    auth_mode: AuthMode = "delegated"
+    msal_cache: str | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+    etag: str | None = None
+
+    @property
+    def key(self) -> ConnectionKey:
+        return ConnectionKey(org_id=self.org_id, user_id=self.user_id)
+
+
+class _ConnectionRow(StoredRow):
+    email: str = ""
+    name: str = ""
+    time_zone: str = ""
+    data_centre: str = ""
+    api_base: str = ""
+    accounts_server: str = ""
+    recruit_token_enc: str | None = None
+    microsoft_tenant_id: str = ""
+    microsoft_user_id: str = ""
+    microsoft_email: str = ""
+    auth_mode: AuthMode = "delegated"
+    msal_cache_enc: str | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+
+
+class ConnectionRepository:
+    def __init__(self, storage: StorageContext, secrets: SecretBox) -> None:
+        self._storage = storage
+        self._secrets = secrets
+
+    def _aad(self, key: ConnectionKey, field: str) -> str:
+        return f"connections|{key}|{field}"
+
+    def _to_entity(self, connection: Connection) -> dict[str, object]:
+        key = connection.key
+        token = connection.recruit_token
+        row = _ConnectionRow(
+            **connection.model_dump(exclude={"org_id", "user_id", "recruit_token", "msal_cache", "etag"}),
+            recruit_token_enc=(
+                self._secrets.encrypt(token.model_dump_json(), self._aad(key, "recruit_token"))
+                if token
+                else None
+            ),
+            msal_cache_enc=(
+                self._secrets.encrypt(connection.msal_cache, self._aad(key, "msal_cache"))
+                if connection.msal_cache is not None
+                else None
+            ),
+        )
+        return to_entity(row, keys.escape(key.org_id), keys.escape(key.user_id))
+
+    def _from_entity(self, entity: dict[str, object]) -> Connection:
+        key = ConnectionKey(
+            org_id=keys.unescape(str(entity["PartitionKey"])), user_id=keys.unescape(str(entity["RowKey"]))
+        )
+        row = from_entity(_ConnectionRow, entity)
+        token = None
+        if row.recruit_token_enc:
+            plain = self._secrets.decrypt(row.recruit_token_enc, self._aad(key, "recruit_token"))
+            token = RecruitToken.model_validate(json.loads(plain))
+        cache = None
+        if row.msal_cache_enc:
+            cache = self._secrets.decrypt_text(row.msal_cache_enc, self._aad(key, "msal_cache"))
+        return Connection(
+            **row.model_dump(exclude={"recruit_token_enc", "msal_cache_enc"}),
+            org_id=key.org_id,
+            user_id=key.user_id,
+            recruit_token=token,
+            msal_cache=cache,
+            etag=etag_of(entity),
+        )
+
+    async def get(self, key: ConnectionKey) -> Connection | None:
+        table = await self._storage.table("connections")
+        try:
+            entity = await table.get_entity(keys.escape(key.org_id), keys.escape(key.user_id))
+        except ResourceNotFoundError:
+            return None
+        return self._from_entity(entity)
+
+    async def upsert(self, connection: Connection) -> Connection:
+        """Writes the whole row (last writer wins) and returns it with its new ETag."""
+        table = await self._storage.table("connections")
+        metadata = await table.upsert_entity(self._to_entity(connection), mode=UpdateMode.REPLACE)
+        return connection.model_copy(update={"etag": etag_of(metadata)})
+
+    async def delete(self, key: ConnectionKey) -> None:
+        table = await self._storage.table("connections")
+        await table.delete_entity(keys.escape(key.org_id), keys.escape(key.user_id))
+
+    async def list_all(self) -> AsyncIterator[Connection]:
+        table = await self._storage.table("connections")
+        async for entity in table.list_entities():
+            yield self._from_entity(entity)

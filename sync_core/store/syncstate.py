@@ -1,0 +1,253 @@
+"""The syncstate table: one row per (connection, kind) with sync progress, cursors and the pass lease.
+
+Every write is ETag-matched; the lease serialises passes and its `pending` flag makes the holder run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import UpdateMode
+from pydantic import AwareDatetime, BaseModel
+
+from . import keys
+from .clients import StorageContext
+from .connections import ConnectionKey
+from .crypto import SecretBox
+from .entities import StoredRow, etag_of, from_entity, to_entity
+from .errors import ConcurrencyError, LeaseLost
+
+Kind = Literal["calendar", "contacts"]
+SyncStatus = Literal["disabled", "connecting", "initial_sync", "active", "error", "disabling"]
+
+# Conflicting lease writes are rare (a handful of concurrent requests); this bounds a pathological loop.
+MAX_ATTEMPTS = 20
+
+
+class SyncState(BaseModel):
+    """What the engine keeps for one (connection, kind); secrets plaintext here, encrypted in the row."""
+
+    connection: ConnectionKey
+    kind: Kind
+    status: SyncStatus = "disabled"
+    container_id: str = ""
+    subscription_id: str = ""
+    subscription_expires: AwareDatetime | None = None
+    subscription_client_state: str | None = None
+    delta_link: str = ""
+    delta_window_start: AwareDatetime | None = None
+    delta_window_end: AwareDatetime | None = None
+    recruit_watermark: AwareDatetime | None = None
+    channel_id: str = ""
+    channel_expires: AwareDatetime | None = None
+    channel_token: str | None = None
+    mapping: list[dict[str, str]] | None = None
+    initial_done: int = 0
+    initial_total: int = 0
+    initial_cursor: dict[str, Any] | None = None
+    counters: dict[str, int] = {}
+    last_sync: AwareDatetime | None = None
+    last_error_code: str = ""
+    last_error_message: str = ""
+    lease_owner: str = ""
+    lease_expires: AwareDatetime | None = None
+    pending: bool = False
+    etag: str | None = None
+
+    def lease_held(self, now: datetime) -> bool:
+        return bool(self.lease_owner) and self.lease_expires is not None and self.lease_expires > now
+
+
+class _SyncStateRow(StoredRow):
+    json_fields = frozenset({"mapping", "initial_cursor", "counters"})
+    status: SyncStatus = "disabled"
+    container_id: str = ""
+    subscription_id: str = ""
+    subscription_expires: AwareDatetime | None = None
+    subscription_client_state_enc: str | None = None
+    delta_link: str = ""
+    delta_window_start: AwareDatetime | None = None
+    delta_window_end: AwareDatetime | None = None
+    recruit_watermark: AwareDatetime | None = None
+    channel_id: str = ""
+    channel_expires: AwareDatetime | None = None
+    channel_token_enc: str | None = None
+    mapping: list[dict[str, str]] | None = None
+    initial_done: int = 0
+    initial_total: int = 0
+    initial_cursor: dict[str, Any] | None = None
+    counters: dict[str, int] = {}
+    last_sync: AwareDatetime | None = None
+    last_error_code: str = ""
+    last_error_message: str = ""
+    lease_owner: str = ""
+    lease_expires: AwareDatetime | None = None
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Proof that `owner` may run a pass for (connection, kind) until `expires`."""
+
+    connection: ConnectionKey
+    kind: Kind
+    owner: str
+    expires: datetime
+
+
+_SECRETS = ("subscription_client_state", "channel_token")
+
+
+class SyncStateRepository:
+    def __init__(self, storage: StorageContext, secrets: SecretBox) -> None:
+        self._storage = storage
+        self._secrets = secrets
+
+    @staticmethod
+    def _keys(key: ConnectionKey, kind: Kind) -> tuple[str, str]:
+        return keys.escape(str(key)), kind
+
+    def _aad(self, key: ConnectionKey, kind: Kind, field: str) -> str:
+        return f"syncstate|{key}|{kind}|{field}"
+
+    def _to_entity(self, state: SyncState) -> dict[str, Any]:
+        values = state.model_dump(exclude={"connection", "kind", "etag", *_SECRETS})
+        for field in _SECRETS:
+            secret = getattr(state, field)
+            aad = self._aad(state.connection, state.kind, field)
+            values[f"{field}_enc"] = self._secrets.encrypt(secret, aad) if secret is not None else None
+        return to_entity(_SyncStateRow(**values), *self._keys(state.connection, state.kind))
+
+    def _from_entity(self, key: ConnectionKey, kind: Kind, entity: dict[str, Any]) -> SyncState:
+        row = from_entity(_SyncStateRow, entity)
+        values = row.model_dump(exclude={f"{field}_enc" for field in _SECRETS})
+        for field in _SECRETS:
+            sealed = getattr(row, f"{field}_enc")
+            aad = self._aad(key, kind, field)
+            values[field] = self._secrets.decrypt_text(sealed, aad) if sealed else None
+        return SyncState(**values, connection=key, kind=kind, etag=etag_of(entity))
+
+    async def get(self, key: ConnectionKey, kind: Kind) -> SyncState | None:
+        table = await self._storage.table("syncstate")
+        try:
+            entity = await table.get_entity(*self._keys(key, kind))
+        except ResourceNotFoundError:
+            return None
+        return self._from_entity(key, kind, entity)
+
+    async def create_if_missing(self, key: ConnectionKey, kind: Kind) -> SyncState:
+        """The stored state, created as `disabled` when there is none."""
+        existing = await self.get(key, kind)
+        if existing is not None:
+            return existing
+        table = await self._storage.table("syncstate")
+        fresh = SyncState(connection=key, kind=kind)
+        try:
+            metadata = await table.create_entity(self._to_entity(fresh))
+        except ResourceExistsError:
+            state = await self.get(key, kind)
+            if state is None:
+                raise ConcurrencyError(f"syncstate {key} {kind} created and deleted concurrently") from None
+            return state
+        return fresh.model_copy(update={"etag": etag_of(metadata)})
+
+    async def update(self, state: SyncState) -> SyncState:
+        """Replaces the row if it is unchanged since `state` was read; else raises `ConcurrencyError`."""
+        if state.etag is None:
+            raise ConcurrencyError("update needs a state read from the table (no ETag)")
+        table = await self._storage.table("syncstate")
+        try:
+            metadata = await table.update_entity(
+                self._to_entity(state),
+                mode=UpdateMode.REPLACE,
+                etag=state.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
+        except (ResourceModifiedError, ResourceNotFoundError) as error:
+            raise ConcurrencyError(f"syncstate {state.connection} {state.kind} changed since read") from error
+        return state.model_copy(update={"etag": etag_of(metadata)})
+
+    async def modify(
+        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None]
+    ) -> SyncState:
+        """Read, apply `change` (None: leave as is), write ETag-matched; retried when another writer won.
+
+        The lease holder should write this way: a request setting `pending` changes the ETag under it.
+        """
+        for _ in range(MAX_ATTEMPTS):
+            state = await self.create_if_missing(key, kind)
+            changed = change(state)
+            if changed is None:
+                return state
+            try:
+                return await self.update(changed)
+            except ConcurrencyError:
+                continue
+        raise ConcurrencyError(f"syncstate {key} {kind}: too many concurrent writers")
+
+    async def delete(self, key: ConnectionKey, kind: Kind) -> None:
+        table = await self._storage.table("syncstate")
+        await table.delete_entity(*self._keys(key, kind))
+
+    async def try_acquire(
+        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
+    ) -> Lease | None:
+        """The lease, or None after recording `pending` because another owner holds an unexpired one.
+
+        Acquiring clears `pending`: the pass about to start covers every request recorded before it.
+        """
+        expires = now + timedelta(seconds=seconds)
+        for _ in range(MAX_ATTEMPTS):
+            state = await self.create_if_missing(key, kind)
+            if state.lease_held(now) and state.lease_owner != owner:
+                if state.pending:
+                    return None
+                changed = state.model_copy(update={"pending": True})
+            else:
+                changed = state.model_copy(
+                    update={"lease_owner": owner, "lease_expires": expires, "pending": False}
+                )
+            try:
+                await self.update(changed)
+            except ConcurrencyError:
+                continue
+            if changed.lease_owner == owner:
+                return Lease(connection=key, kind=kind, owner=owner, expires=expires)
+            return None
+        raise ConcurrencyError(f"syncstate {key} {kind}: lease contention did not settle")
+
+    async def renew(self, lease: Lease, now: datetime, seconds: int) -> Lease:
+        """The lease extended to `now + seconds`; raises `LeaseLost` if someone else holds it now."""
+        expires = now + timedelta(seconds=seconds)
+
+        def extend(state: SyncState) -> SyncState:
+            if state.lease_owner != lease.owner:
+                raise LeaseLost(f"lease on {lease.connection} {lease.kind} now held by {state.lease_owner!r}")
+            return state.model_copy(update={"lease_expires": expires})
+
+        await self.modify(lease.connection, lease.kind, extend)
+        return Lease(connection=lease.connection, kind=lease.kind, owner=lease.owner, expires=expires)
+
+    async def release(self, lease: Lease) -> bool:
+        """Frees the lease; True when a request arrived meanwhile, so the caller must `try_acquire` again.
+
+        Clearing the lease and reading `pending` happen in one ETag-matched write, so a request either lands
+        before it (and is reported here) or after it (and finds the lease free, taking it): none is lost.
+        """
+        was_pending = False
+
+        def free(state: SyncState) -> SyncState | None:
+            nonlocal was_pending
+            was_pending = False
+            if state.lease_owner != lease.owner:
+                return None  # taken over after expiry; the new holder's pass covers any pending request
+            was_pending = state.pending
+            return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": False})
+
+        await self.modify(lease.connection, lease.kind, free)
+        return was_pending
