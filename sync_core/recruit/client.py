@@ -5,7 +5,7 @@ deletions) and watch channels. Transport policies (auth, retries, rate limits) l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from datetime import datetime
 from types import TracebackType
@@ -57,6 +57,7 @@ class RecruitClient:
         server_retries: int = 3,
         backoff_seconds: float = 0.25,
         concurrency: int = 4,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.transport = RecruitTransport(
             api_base,
@@ -65,6 +66,7 @@ class RecruitClient:
             max_rate_wait=max_rate_wait,
             server_retries=server_retries,
             backoff_seconds=backoff_seconds,
+            sleep=sleep,
         )
         self._concurrency = asyncio.Semaphore(concurrency)
 
