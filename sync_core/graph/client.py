@@ -1,0 +1,240 @@
+"""The one door to Microsoft Graph: raw JSON requests through msgraph-sdk's request adapter.
+
+Every request sends `Prefer: IdType="ImmutableId"`, waits for a per-mailbox concurrency slot, and retries
+throttling and server errors itself (outside the slot) with bounded attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from azure.core.credentials_async import AsyncTokenCredential
+from azure.core.exceptions import ClientAuthenticationError
+from kiota_abstractions.response_handler import ResponseHandler
+
+from sync_core.config import Settings, get_settings
+from sync_core.graph.errors import AuthRequired, GraphError, error_from_response, parse_retry_after
+
+GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
+IMMUTABLE_ID = 'IdType="ImmutableId"'
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class GraphResponse:
+    """A Graph answer: status, lower-cased headers, parsed JSON body (None when empty)."""
+
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class _MailboxGate:
+    """Caps requests in flight for one mailbox (Outlook allows 4 per app per mailbox)."""
+
+    def __init__(self, permits: int) -> None:
+        self.permits = permits
+        self.slots = asyncio.Semaphore(permits)
+        # Taking several slots one by one could deadlock two such takers; one at a time cannot.
+        self.multi_taker = asyncio.Lock()
+
+    @asynccontextmanager
+    async def hold(self, wanted: int) -> AsyncIterator[None]:
+        wanted = max(1, min(wanted, self.permits))
+        if wanted == 1:
+            async with self.slots:
+                yield
+            return
+        taken = 0
+        try:
+            async with self.multi_taker:
+                for _ in range(wanted):
+                    await self.slots.acquire()
+                    taken += 1
+            yield
+        finally:
+            for _ in range(taken):
+                self.slots.release()
+
+
+# asyncio primitives belong to one event loop, so the registry is per loop, then per mailbox.
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _MailboxGate]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def mailbox_gate(mailbox: str, permits: int) -> _MailboxGate:
+    """The gate shared by every call for `mailbox` in this event loop."""
+    per_loop = _gates.setdefault(asyncio.get_running_loop(), {})
+    key = mailbox.casefold()
+    gate = per_loop.get(key)
+    if gate is None:
+        gate = per_loop[key] = _MailboxGate(permits)
+    return gate
+
+
+class _RawResponseHandler(ResponseHandler):
+    """Kiota response handler that hands back status, headers and JSON instead of a parsed model."""
+
+    async def handle_response_async(self, response: Any, error_map: Any) -> GraphResponse:
+        assert isinstance(response, httpx.Response)
+        content = await response.aread()
+        body: Any = None
+        if content:
+            try:
+                body = json.loads(content)
+            except ValueError:
+                body = content.decode("utf-8", errors="replace")
+        headers = {key.lower(): value for key, value in response.headers.items()}
+        return GraphResponse(response.status_code, headers, body)
+
+
+class GraphClient:
+    """Sends raw Graph requests for one credential (an app-only tenant or one delegated user)."""
+
+    def __init__(
+        self,
+        credential: AsyncTokenCredential,
+        settings: Settings | None = None,
+        *,
+        max_attempts: int = 5,
+        max_retry_after: float = 120.0,
+        backoff_seconds: float = 0.5,
+    ) -> None:
+        # msgraph is large: import it only when a client is built.
+        from kiota_authentication_azure.azure_identity_authentication_provider import (
+            AzureIdentityAuthenticationProvider,
+        )
+        from msgraph.graph_request_adapter import GraphRequestAdapter
+
+        self.settings = settings or get_settings()
+        self.credential = credential
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+        self.backoff_seconds = backoff_seconds
+        self.adapter = GraphRequestAdapter(
+            AzureIdentityAuthenticationProvider(credential, scopes=GRAPH_SCOPES)
+        )
+        self.adapter.base_url = self.settings.graph_api_base_url.rstrip("/")
+
+    @property
+    def base_url(self) -> str:
+        return str(self.adapter.base_url)
+
+    def url(self, path_or_url: str) -> str:
+        """Absolute URL for a path under the API root; next/delta links pass through unchanged."""
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return self.base_url + "/" + path_or_url.lstrip("/")
+
+    def gate(self, mailbox: str) -> _MailboxGate:
+        return mailbox_gate(mailbox, self.settings.graph_max_concurrency)
+
+    async def send(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        mailbox: str | None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        prefer: Iterable[str] = (),
+        slots: int = 1,
+    ) -> GraphResponse:
+        """One request with retries for 429/5xx; returns whatever status came last (never raises for it)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                if mailbox is None:
+                    response = await self._send_once(method, path_or_url, body, headers, prefer)
+                else:
+                    async with self.gate(mailbox).hold(slots):
+                        response = await self._send_once(method, path_or_url, body, headers, prefer)
+            except ClientAuthenticationError as exc:  # app-only: consent revoked or secret wrong
+                raise AuthRequired(401, "invalid_client", str(exc)) from exc
+            except httpx.TransportError:
+                if attempt >= self.max_attempts:
+                    raise
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+                continue
+            if response.status not in RETRYABLE_STATUSES or attempt >= self.max_attempts:
+                return response
+            wait = self._wait_before_retry(response, attempt)
+            if wait is None:
+                return response
+            await asyncio.sleep(wait)  # outside the mailbox slot, so others may proceed
+
+    async def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        mailbox: str | None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        prefer: Iterable[str] = (),
+        container: bool = False,
+    ) -> GraphResponse:
+        """Like `send`, but a non-2xx answer raises the matching `GraphError`."""
+        response = await self.send(
+            method, path_or_url, mailbox=mailbox, body=body, headers=headers, prefer=prefer
+        )
+        if not response.ok:
+            raise error_from_response(response.status, response.body, response.headers, container=container)
+        return response
+
+    def _wait_before_retry(self, response: GraphResponse, attempt: int) -> float | None:
+        if "retry-after" in response.headers:
+            wait = parse_retry_after(response.headers["retry-after"])
+            return wait if wait <= self.max_retry_after else None
+        if response.status == 429:
+            return 1.0
+        return float(self.backoff_seconds * 2 ** (attempt - 1))
+
+    async def _send_once(
+        self,
+        method: str,
+        path_or_url: str,
+        body: Any,
+        headers: Mapping[str, str] | None,
+        prefer: Iterable[str],
+    ) -> GraphResponse:
+        from kiota_abstractions.method import Method
+        from kiota_abstractions.request_information import RequestInformation
+        from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
+
+        info = RequestInformation()
+        info.http_method = Method(method.upper())
+        info.url = self.url(path_or_url)
+        info.headers.try_add("Accept", "application/json")
+        info.headers.add("Prefer", IMMUTABLE_ID)
+        for value in prefer:
+            info.headers.add("Prefer", value)
+        for name, value in (headers or {}).items():
+            info.headers.add(name, value)
+        if body is not None:
+            info.headers.try_add("Content-Type", "application/json")
+            info.content = json.dumps(body).encode("utf-8")
+        # Our own loop retries (and sleeps outside the mailbox slot), so the SDK's retry handler stays off.
+        info.add_request_options(
+            [ResponseHandlerOption(_RawResponseHandler()), RetryHandlerOption(should_retry=False)]
+        )
+        result = await self.adapter.send_primitive_async(info, "bytes", None)
+        if not isinstance(result, GraphResponse):  # pragma: no cover - the handler always answers
+            raise GraphError(0, "noResponse", "the request adapter returned no response")
+        return result
+
+    async def close(self) -> None:
+        await self.credential.close()
