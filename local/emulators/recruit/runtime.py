@@ -1,0 +1,115 @@
+"""The running emulator: its state, clock, notifier and limits, and the guard every API route goes through.
+
+The guard checks `Authorization: Zoho-oauthtoken <token>` and the rate limit before a handler runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from local.emulators.kit.app import EmulatorCore
+
+from .notify import Notifier
+from .ratelimit import RateLimiter, Verdict
+from .seed import build_state
+from .state import RecruitState, User
+
+ACCESS_TOKEN_SECONDS = 3600
+CODE_SECONDS = 60
+
+
+def zoho_error(code: str, message: str, status: int, details: dict[str, Any] | None = None) -> JSONResponse:
+    body = {"code": code, "details": details or {}, "message": message, "status": "error"}
+    return JSONResponse(body, status_code=status)
+
+
+def ratelimit_headers(verdict: Verdict) -> dict[str, str]:
+    return {
+        "X-RATELIMIT-LIMIT": str(verdict.limit),
+        "X-RATELIMIT-REMAINING": str(verdict.remaining),
+        "X-RATELIMIT-RESET": str(verdict.reset_epoch_ms),
+    }
+
+
+def fault_response(status: int, retry_after: int) -> Response:
+    """Injected faults in Recruit's error shape."""
+    if status == 429:
+        headers = {"X-RATELIMIT-LIMIT": "0", "X-RATELIMIT-REMAINING": "0", "X-RATELIMIT-RESET": "0"}
+        response = zoho_error("TOO_MANY_REQUESTS", "too many requests", 429)
+        response.headers.update(headers)
+        return response
+    if status == 401:
+        return zoho_error("INVALID_TOKEN", "invalid oauth token", 401)
+    if status >= 500:
+        return zoho_error("INTERNAL_ERROR", "internal server error", status)
+    return zoho_error("INVALID_REQUEST", "injected failure", status)
+
+
+@dataclass
+class Emulator:
+    seed: dict[str, Any]
+    core: EmulatorCore = field(default_factory=EmulatorCore)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+
+    def __post_init__(self) -> None:
+        self.state: RecruitState = build_state(self.seed, self.core.clock.now())
+        self.notifier = Notifier(lambda: self.state)
+
+    def now(self) -> datetime:
+        return self.core.clock.now()
+
+    def reset(self) -> None:
+        self.notifier.reset()
+        self.limiter.configure(None)
+        self.state = build_state(self.seed, self.now())
+
+    def authenticate(self, request: Request) -> User | Response:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        grant = self.state.access_tokens.get(token.strip()) if scheme == "Zoho-oauthtoken" else None
+        if grant is None or grant.expires <= self.now() or grant.user_id not in self.state.users:
+            return zoho_error("INVALID_TOKEN", "invalid oauth token", 401)
+        return self.state.users[grant.user_id]
+
+
+ApiHandler = Callable[[Request, User], Awaitable[Response]]
+
+
+def api_route(emulator: Emulator, handler: ApiHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Wraps a handler with token check and rate limit; the handler gets the calling user."""
+
+    async def endpoint(request: Request) -> Response:
+        user = emulator.authenticate(request)
+        if isinstance(user, Response):
+            return user
+        verdict = emulator.limiter.charge(user.id, emulator.now())
+        if verdict is not None and not verdict.allowed:
+            emulator.core.stats.record_throttled()
+            response = zoho_error("TOO_MANY_REQUESTS", "too many requests", 429)
+            response.headers.update(ratelimit_headers(verdict))
+            return response
+        response = await handler(request, user)
+        if verdict is not None:
+            response.headers.update(ratelimit_headers(verdict))
+        return response
+
+    return endpoint
+
+
+async def json_object(request: Request) -> dict[str, Any] | None:
+    """The request body if it is a JSON object, else None."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def api_base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/recruit/v2"
