@@ -20,9 +20,9 @@ async def _probe(settings: Settings) -> None:
             break
 
 
-async def storage_reachable(settings: Settings) -> bool:
+async def storage_reachable(settings: Settings, deadline_seconds: float = PROBE_SECONDS) -> bool:
     try:
-        await asyncio.wait_for(_probe(settings), PROBE_SECONDS)
+        await asyncio.wait_for(_probe(settings), deadline_seconds)
     # A health probe reports every failure (network, auth, config, timeout) as "down" rather than raising.
     except Exception:
         return False

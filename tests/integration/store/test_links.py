@@ -11,7 +11,16 @@ from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import RowTooLarge
 from sync_core.store.links import Link, LinkRepository, partition_key
 
-ODD_IDS = ["a/b", "back\\slash", "hash#tag", "what?", "ctrl\x01\x1f\x7f", "percent%41", "ünïcødé-日本", "r:g:|"]
+ODD_IDS = [
+    "a/b",
+    "back\\slash",
+    "hash#tag",
+    "what?",
+    "ctrl\x01\x1f\x7f",
+    "percent%41",
+    "ünïcødé-日本",
+    "r:g:|",
+]
 
 
 @pytest.fixture
@@ -41,7 +50,9 @@ async def row_keys(storage: StorageContext, key: ConnectionKey) -> list[str]:
     return sorted([str(entity["RowKey"]) async for entity in query])
 
 
-async def test_saved_link_is_found_from_both_sides(links: LinkRepository, connection_key: ConnectionKey) -> None:
+async def test_saved_link_is_found_from_both_sides(
+    links: LinkRepository, connection_key: ConnectionKey
+) -> None:
     link = make_link(connection_key, 1)
     await links.save(link)
     by_recruit = await links.by_recruit(connection_key, "calendar", "Events", "rec-1")
@@ -54,7 +65,9 @@ async def test_120_links_saved_in_one_call_are_all_found_both_ways(
 ) -> None:
     batch = [make_link(connection_key, n) for n in range(120)]
     await links.save_many(batch)
-    found = await links.get_many_by_recruit(connection_key, "calendar", "Events", [f"rec-{n}" for n in range(120)])
+    found = await links.get_many_by_recruit(
+        connection_key, "calendar", "Events", [f"rec-{n}" for n in range(120)]
+    )
     assert sorted(found) == sorted(f"rec-{n}" for n in range(120))
     for n in (0, 49, 50, 119):
         assert await links.by_graph(connection_key, "calendar", f"AAMk-{n}=") == batch[n]

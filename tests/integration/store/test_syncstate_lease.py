@@ -44,10 +44,14 @@ async def test_many_concurrent_acquirers_exactly_one_wins(
     assert sum(lease is not None for lease in results) == 1
 
 
-async def test_expired_lease_can_be_taken_over(states: SyncStateRepository, connection_key: ConnectionKey) -> None:
+async def test_expired_lease_can_be_taken_over(
+    states: SyncStateRepository, connection_key: ConnectionKey
+) -> None:
     first = await states.try_acquire(connection_key, "calendar", "crashed", NOW, 60)
     assert first is not None
-    assert await states.try_acquire(connection_key, "calendar", "next", NOW + timedelta(seconds=30), 60) is None
+    assert (
+        await states.try_acquire(connection_key, "calendar", "next", NOW + timedelta(seconds=30), 60) is None
+    )
     taken = await states.try_acquire(connection_key, "calendar", "next", NOW + timedelta(seconds=61), 60)
     assert taken is not None and taken.owner == "next"
 
@@ -79,7 +83,9 @@ async def test_renew_extends_the_lease_past_its_first_expiry(
     lease = await states.try_acquire(connection_key, "calendar", "holder", NOW, 60)
     assert lease is not None
     renewed = await states.renew(lease, NOW + timedelta(seconds=50), 60)
-    assert await states.try_acquire(connection_key, "calendar", "other", NOW + timedelta(seconds=90), 60) is None
+    assert (
+        await states.try_acquire(connection_key, "calendar", "other", NOW + timedelta(seconds=90), 60) is None
+    )
     assert renewed.expires == NOW + timedelta(seconds=110)
 
 
@@ -122,7 +128,9 @@ async def test_state_fields_and_encrypted_secrets_round_trip(
     read = await states.get(connection_key, "calendar")
     assert read is not None
     assert read.model_dump(exclude={"etag"}) == written.model_dump(exclude={"etag"})
-    raw = await (await storage.table("syncstate")).get_entity(*SyncStateRepository._keys(connection_key, "calendar"))
+    raw = await (await storage.table("syncstate")).get_entity(
+        *SyncStateRepository._keys(connection_key, "calendar")
+    )
     assert "client-state-secret" not in str(dict(raw)) and "channel-secret" not in str(dict(raw))
 
 
@@ -136,5 +144,7 @@ async def test_modify_retries_when_a_pending_request_changed_the_row(
     assert seen is not None
     with pytest.raises(ConcurrencyError):
         await states.update(seen.model_copy(update={"status": "active"}))
-    updated = await states.modify(connection_key, "calendar", lambda s: s.model_copy(update={"status": "active"}))
+    updated = await states.modify(
+        connection_key, "calendar", lambda s: s.model_copy(update={"status": "active"})
+    )
     assert updated.status == "active" and updated.pending and updated.lease_owner == "holder"
