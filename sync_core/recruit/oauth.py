@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sync_core.config import Settings, get_settings
 
 from .errors import InvalidToken, RecruitError, UntrustedAccountsServer, error_from_body
+from .http import new_http_client
 
 # Zoho's accounts server per data centre, mapped to that data centre's Recruit host (API-NOTES "Hosts").
 RECRUIT_HOST_BY_ACCOUNTS_HOST: dict[str, str] = {
@@ -109,7 +110,7 @@ async def _token_call(
     origin = trusted_accounts_server(accounts_server, settings)
     form = {**form, "client_id": settings.zoho_client_id, "client_secret": settings.zoho_client_secret}
     if http is None:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as own:
+        async with new_http_client(HTTP_TIMEOUT) as own:
             response = await own.post(origin + TOKEN_PATH, data=form)
     else:
         response = await http.post(origin + TOKEN_PATH, data=form)

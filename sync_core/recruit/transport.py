@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from .errors import InvalidToken, RateLimited, RecruitError, error_from_body, make_error
+from .http import new_http_client
 from .tokens import TokenSource
 
 # Statuses after which a POST may safely be sent again (the server did not act on it).
@@ -64,7 +65,7 @@ class RecruitTransport:
         self.api_base = api_base.rstrip("/")
         self.token_source = token_source
         self._own_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=timeout)
+        self.http = http or new_http_client(timeout)
         self.max_rate_wait = max_rate_wait
         self.server_retries = server_retries
         self.backoff_seconds = backoff_seconds
