@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -165,8 +165,8 @@ class Identity:
         return HTMLResponse(page)
 
     async def token(self, request: Request) -> Response:
-        form = await request.form()
-        values = {k: str(v) for k, v in form.items()}
+        # The token endpoint only takes url-encoded forms; parsing them here avoids python-multipart.
+        values = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
         client_id, secret = values.get("client_id", ""), values.get("client_secret", "")
         auth_header = request.headers.get("authorization", "")
         if auth_header.lower().startswith("basic "):

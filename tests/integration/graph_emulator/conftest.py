@@ -39,7 +39,9 @@ class Receiver:
     def clear(self) -> None:
         self.mode, self.notifications, self.posts, self.failures_left = "echo", [], 0, 0
 
-    async def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10.0) -> None:
+    async def wait_for(
+        self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10.0
+    ) -> None:
         deadline = time.monotonic() + timeout
         while not predicate(list(self.notifications)):
             if time.monotonic() > deadline:
@@ -95,7 +97,9 @@ async def client_for(graph: GraphEmulatorHandle) -> AsyncIterator[Callable[[str]
         await client.aclose()
 
 
-def event_body(subject: str = "Interview", start: str = "2026-12-10T10:00:00", **extra: Any) -> dict[str, Any]:
+def event_body(
+    subject: str = "Interview", start: str = "2026-12-10T10:00:00", **extra: Any
+) -> dict[str, Any]:
     end = start[:11] + f"{int(start[11:13]) + 1:02d}" + start[13:]
     return {
         "subject": subject,
