@@ -28,7 +28,7 @@ TAG_ID = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name ZohoRecruitId"
 
 @dataclass
 class Receiver:
-    """A webhook endpoint: `mode` is "echo", "wrong" (bad handshake answer) or "fail" (500 on notifications)."""
+    """A webhook endpoint; `mode` "wrong" answers the handshake wrongly, `failures_left` answers 500s."""
 
     url: str
     mode: str = "echo"
@@ -39,10 +39,8 @@ class Receiver:
     def clear(self) -> None:
         self.mode, self.notifications, self.posts, self.failures_left = "echo", [], 0, 0
 
-    async def wait_for(
-        self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10.0
-    ) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool]) -> None:
+        deadline = time.monotonic() + 10.0
         while not predicate(list(self.notifications)):
             if time.monotonic() > deadline:
                 raise AssertionError(f"notifications never matched; got {self.notifications}")
