@@ -50,6 +50,12 @@ class Link(BaseModel):
     # Row keys as last read or written, so a save can delete the row of an id that changed.
     _stored_row_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
+    def __eq__(self, other: object) -> bool:
+        # Equal when the stored values are; which rows happen to exist is bookkeeping, not identity.
+        if not isinstance(other, Link):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
     def row_keys(self) -> frozenset[str]:
         found = set()
         if self.recruit_id:

@@ -178,9 +178,19 @@ class SyncStateRepository:
         """Read, apply `change` (None: leave as is), write ETag-matched; retried when another writer won.
 
         The lease holder should write this way: a request setting `pending` changes the ETag under it.
+        A missing row is created first (as `disabled`).
         """
+        state = await self._modify(key, kind, change, create=True)
+        assert state is not None  # created when missing
+        return state
+
+    async def _modify(
+        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None], create: bool
+    ) -> SyncState | None:
         for _ in range(MAX_ATTEMPTS):
-            state = await self.create_if_missing(key, kind)
+            state = await (self.create_if_missing(key, kind) if create else self.get(key, kind))
+            if state is None:
+                return None
             changed = change(state)
             if changed is None:
                 return state
@@ -230,7 +240,8 @@ class SyncStateRepository:
                 raise LeaseLost(f"lease on {lease.connection} {lease.kind} now held by {state.lease_owner!r}")
             return state.model_copy(update={"lease_expires": expires})
 
-        await self.modify(lease.connection, lease.kind, extend)
+        if await self._modify(lease.connection, lease.kind, extend, create=False) is None:
+            raise LeaseLost(f"syncstate {lease.connection} {lease.kind} was deleted while leased")
         return Lease(connection=lease.connection, kind=lease.kind, owner=lease.owner, expires=expires)
 
     async def release(self, lease: Lease) -> bool:
@@ -249,5 +260,6 @@ class SyncStateRepository:
             was_pending = state.pending
             return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": False})
 
-        await self.modify(lease.connection, lease.kind, free)
+        # A row deleted meanwhile (teardown) is not recreated just to clear its lease.
+        await self._modify(lease.connection, lease.kind, free, create=False)
         return was_pending

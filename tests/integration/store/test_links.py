@@ -143,3 +143,35 @@ async def test_snapshot_over_the_cap_is_refused_before_writing(
 ) -> None:
     with pytest.raises(RowTooLarge, match="snapshot"):
         await links.save(make_link(connection_key, 1, snapshot={"body": "x" * 300_000}))
+
+
+async def test_deleting_links_whose_rows_are_already_gone_succeeds(
+    links: LinkRepository, connection_key: ConnectionKey, storage: StorageContext
+) -> None:
+    batch = [make_link(connection_key, n) for n in range(3)]
+    await links.save_many(batch)
+    await links.delete_partition(connection_key, "calendar")
+    await links.delete_many(batch)
+    assert await row_keys(storage, connection_key) == []
+
+
+async def test_saving_a_changed_id_when_the_stale_row_is_already_gone_still_saves(
+    links: LinkRepository, connection_key: ConnectionKey, storage: StorageContext
+) -> None:
+    await links.save(make_link(connection_key, 1))
+    link = await links.by_recruit(connection_key, "calendar", "Events", "rec-1")
+    assert link is not None
+    table = await storage.table("links")
+    await table.delete_entity(partition_key(connection_key, "calendar"), "g:AAMk-1=")
+    link.graph_id = "AAMk-new="
+    await links.save(link)
+    assert await row_keys(storage, connection_key) == ["g:AAMk-new=", "r:Events:rec-1"]
+
+
+async def test_a_link_built_fresh_equals_the_same_link_read_back(
+    links: LinkRepository, connection_key: ConnectionKey
+) -> None:
+    await links.save(make_link(connection_key, 1))
+    assert await links.by_recruit(connection_key, "calendar", "Events", "rec-1") == make_link(
+        connection_key, 1
+    )

@@ -148,3 +148,13 @@ async def test_modify_retries_when_a_pending_request_changed_the_row(
         connection_key, "calendar", lambda s: s.model_copy(update={"status": "active"})
     )
     assert updated.status == "active" and updated.pending and updated.lease_owner == "holder"
+
+
+async def test_release_after_teardown_does_not_recreate_the_state(
+    states: SyncStateRepository, connection_key: ConnectionKey
+) -> None:
+    lease = await states.try_acquire(connection_key, "contacts", "holder", NOW, 60)
+    assert lease is not None
+    await states.delete(connection_key, "contacts")
+    assert await states.release(lease) is False
+    assert await states.get(connection_key, "contacts") is None
