@@ -12,8 +12,8 @@ import contextlib
 import os
 from typing import Any
 
-import azure.functions as func
 from azure.core.exceptions import AzureError, ResourceExistsError
+from azure.functions.queue import QueueMessage as FunctionMessage
 from azure.storage.queue import QueueMessage as StorageMessage
 from azure.storage.queue.aio import QueueClient
 
@@ -127,7 +127,14 @@ class QueuePoller:
             return
         hold = asyncio.create_task(self._keep_hidden(client, message))
         try:
-            await self.invoker.run(self._function_message(message))
+            function_message = self._function_message(message)
+        except ValueError as error:
+            log.warning("queue %s: %s", self.queue_name, error)
+            function_message = None
+        try:
+            if function_message is None:
+                raise ValueError("undecodable message")
+            await self.invoker.run(function_message)
         except asyncio.CancelledError:
             await self._release(client, message, 0)
             raise
@@ -141,7 +148,7 @@ class QueuePoller:
             hold.cancel()
         await self._storage_call(client.delete_message(message.id, message.pop_receipt), "delete")
 
-    def _function_message(self, message: StorageMessage) -> func.QueueMessage:
+    def _function_message(self, message: StorageMessage) -> FunctionMessage:
         text: str = message.content or ""
         if self.options.message_encoding == "base64":
             try:
@@ -150,7 +157,7 @@ class QueuePoller:
                 raise ValueError(f"message {message.id} is not valid base64 (messageEncoding)") from error
         else:
             body = text.encode()
-        return func.QueueMessage(
+        return FunctionMessage(
             id=message.id,
             body=body,
             dequeue_count=message.dequeue_count,
@@ -178,7 +185,13 @@ class QueuePoller:
 
     async def _to_poison(self, client: QueueClient, message: StorageMessage) -> None:
         poison_name = f"{self.queue_name}-poison"
-        log.warning("queue %s: message %s moved to %s", self.queue_name, message.id, poison_name)
+        log.warning(
+            "queue %s: message %s moved to %s after %s tries",
+            self.queue_name,
+            message.id,
+            poison_name,
+            message.dequeue_count,
+        )
         try:
             poison = await self.storage.client(self.connection_setting, poison_name)
             # The host copies the stored text as is, so the poison message decodes like the original.

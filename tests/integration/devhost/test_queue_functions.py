@@ -1,0 +1,51 @@
+"""Queue functions run from Azurite with the host.json queue semantics."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import uuid
+
+from azure.core.exceptions import ResourceExistsError
+from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+
+from tests.integration.devhost.conftest import MAX_DEQUEUE_COUNT, DevHost, wait_for
+
+
+def _queue(devhost: DevHost, name: str) -> QueueClient:
+    """A client that writes base64 text, as the host's default messageEncoding expects."""
+    client = QueueClient.from_connection_string(
+        devhost.connection_string, name, message_encode_policy=TextBase64EncodePolicy()
+    )
+    with contextlib.suppress(ResourceExistsError):
+        client.create_queue()
+    return client
+
+
+def test_successful_function_gets_the_decoded_body_and_message_is_deleted(devhost: DevHost) -> None:
+    body = f"hello {uuid.uuid4()}"
+    queue = _queue(devhost, devhost.sample_queue)
+    queue.send_message(body)
+
+    runs = wait_for(
+        lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the message to run"
+    )
+
+    assert [run["dequeue_count"] for run in runs] == [1]
+    wait_for(lambda: queue.get_queue_properties().approximate_message_count == 0, what="the message deleted")
+
+
+def test_failing_message_is_tried_max_dequeue_count_times_then_moved_to_poison(devhost: DevHost) -> None:
+    body = f"doomed {uuid.uuid4()}"
+    _queue(devhost, devhost.failing_queue).send_message(body)
+    poison = _queue(devhost, f"{devhost.failing_queue}-poison")
+
+    def poisoned() -> list[str]:
+        return [base64.b64decode(m.content).decode() for m in poison.peek_messages(max_messages=32)]
+
+    wait_for(lambda: body in poisoned(), timeout=30, what="the message in the poison queue")
+
+    tries = [r["dequeue_count"] for r in devhost.records("always_fails") if r["body"] == body]
+    assert tries == list(range(1, MAX_DEQUEUE_COUNT + 1))
+    failing = _queue(devhost, devhost.failing_queue)
+    assert failing.get_queue_properties().approximate_message_count == 0
