@@ -65,9 +65,12 @@ class Emulator:
         return self.core.clock.now()
 
     def reset(self) -> None:
+        """Back to the seed; issued tokens stay valid, since the seeded users (and their ids) come back."""
         self.notifier.reset()
         self.limiter.configure(None)
+        issued, refreshable = self.state.access_tokens, self.state.refresh_tokens
         self.state = build_state(self.seed, self.now())
+        self.state.access_tokens, self.state.refresh_tokens = issued, refreshable
 
     def authenticate(self, request: Request) -> User | Response:
         header = request.headers.get("authorization", "")
