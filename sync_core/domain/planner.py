@@ -1,0 +1,381 @@
+"""The sync planner: links + changes from both sides -> actions. Pure; every sync decision lives here.
+
+Echo suppression, 3-way merge, delete rules, crash-safe adoption (DESIGN.md "Echo suppression", "Conflicts").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sync_core.domain.actions import (
+    Action,
+    CreateInGraph,
+    CreateInRecruit,
+    DeleteInGraph,
+    DeleteInRecruit,
+    DropLink,
+    Skip,
+    StoreLink,
+    Unlink,
+    UpdateGraph,
+    UpdateRecruit,
+    transaction_id,
+)
+from sync_core.domain.canonical import project, same_fields, same_value
+from sync_core.domain.fingerprint import fingerprint
+from sync_core.domain.items import (
+    FOREVER,
+    FieldValues,
+    GraphChange,
+    JsonValue,
+    Link,
+    LinkIndex,
+    RecruitChange,
+    RecruitRef,
+)
+from sync_core.domain.merge import merge3
+from sync_core.domain.policy import SyncPolicy
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+_C = TypeVar("_C", RecruitChange, GraphChange)
+
+
+def plan(
+    links: LinkIndex,
+    recruit_changes: Sequence[RecruitChange],
+    graph_changes: Sequence[GraphChange],
+    policy: SyncPolicy,
+) -> list[Action]:
+    """Plan one pass for one (connection, kind).
+
+    Inputs are current states (full synced fields), in any order, possibly duplicated or replayed: per id
+    the newest wins and a deletion beats any update (ids never come back). An update no newer than the
+    link's stamp for its side was already taken in and is ignored, so replays change nothing. Outputs are
+    ordered so that applying them one by one, storing each `link_after`, is crash-safe.
+    """
+    recruit_latest = _latest(recruit_changes, lambda change: change.ref.key)
+    graph_latest = _latest(graph_changes, lambda change: change.graph_id)
+    return _Planner(links, policy, recruit_latest, graph_latest).run()
+
+
+def _latest(changes: Iterable[_C], key_of: Callable[[_C], str]) -> dict[str, _C]:
+    latest: dict[str, _C] = {}
+    for change in changes:
+        key = key_of(change)
+        kept = latest.get(key)
+        if kept is None or _supersedes(change, kept):
+            latest[key] = change
+    return latest
+
+
+def _supersedes(change: RecruitChange | GraphChange, kept: RecruitChange | GraphChange) -> bool:
+    if change.deleted != kept.deleted:
+        return change.deleted
+    return change.modified >= kept.modified
+
+
+@dataclass
+class _Planner:
+    links: LinkIndex
+    policy: SyncPolicy
+    recruit: dict[str, RecruitChange]
+    graph: dict[str, GraphChange]
+    actions: list[Action] = field(default_factory=list)
+    used_recruit: set[str] = field(default_factory=set)
+
+    def run(self) -> list[Action]:
+        self._plan_linked_pairs()
+        self._plan_intents()
+        self._plan_tagged_graph_items()
+        self._plan_new_graph_items()
+        self._plan_new_recruit_records()
+        return self.actions
+
+    # --- pairs that have a link ------------------------------------------------------------------------
+
+    def _plan_linked_pairs(self) -> None:
+        pairs: dict[str, Link] = {}
+        for key in self.recruit:
+            link = self.links.by_recruit.get(key)
+            if link is not None and link.state == "linked":
+                pairs[key] = link
+        for graph_id in self.graph:
+            link = self.links.by_graph.get(graph_id)
+            if link is not None and link.state == "linked" and link.recruit is not None:
+                pairs[link.recruit.key] = link
+        for key in sorted(pairs):
+            link = pairs[key]
+            self.used_recruit.add(key)
+            self._reconcile(link, self._fresh_recruit(link, key), self._fresh_graph(link), must_store=False)
+
+    def _fresh_recruit(self, link: Link, key: str) -> RecruitChange | None:
+        change = self.recruit.get(key)
+        return None if change is None or _stale(change, link.recruit_modified) else change
+
+    def _fresh_graph(self, link: Link) -> GraphChange | None:
+        change = self.graph.get(link.graph_id) if link.graph_id else None
+        return None if change is None or _stale(change, link.graph_modified) else change
+
+    def _reconcile(
+        self, link: Link, recruit: RecruitChange | None, graph: GraphChange | None, must_store: bool
+    ) -> None:
+        assert link.recruit is not None and link.graph_id is not None
+        ref, module = link.recruit, link.recruit.module
+        names = self.policy.names(module)
+        snapshot = project(link.snapshot, names)
+        if recruit is not None and recruit.gone:
+            # A Recruit deletion (or loss of scope) always removes the Outlook copy, edited or not.
+            # Out of scope is not deleted: the record may come back in scope with a newer edit.
+            dormant_until = recruit.modified if not recruit.in_scope and not recruit.deleted else FOREVER
+            tombstone = Link.tombstone(ref, link.graph_id, dormant_until)
+            if graph is not None and graph.gone:
+                self.actions.append(DropLink(link, tombstone, "deleted on both sides"))
+            else:
+                reason = "deleted in Recruit" if recruit.deleted else "out of scope in Recruit"
+                self.actions.append(DeleteInGraph(link.graph_id, link, tombstone, reason))
+            return
+        recruit_edited = recruit is not None and not _echo(recruit.fields, snapshot, self._r_names(module))
+        if graph is not None and graph.gone:
+            if recruit is not None and recruit_edited:
+                self._recreate_in_graph(link, recruit)
+            elif module in self.policy.never_delete_modules:
+                last_seen = _later(link.recruit_modified, recruit.modified if recruit else None)
+                tombstone = Link.tombstone(ref, link.graph_id, last_seen)
+                reason = f"{module} record deleted in Outlook: kept in Recruit"
+                self.actions.append(Unlink(link, tombstone, reason))
+            else:
+                tombstone = Link.tombstone(ref, link.graph_id, FOREVER)
+                self.actions.append(DeleteInRecruit(ref, link, tombstone))
+            return
+        graph_edited = graph is not None and not _echo(graph.fields, snapshot, self._g_names(module))
+        if not recruit_edited and not graph_edited:
+            if must_store:
+                self.actions.append(StoreLink(_stamped(link, recruit, graph), "adopted"))
+            return
+        recruit_view = _overlay(snapshot, recruit.fields if recruit else None, self._r_names(module))
+        graph_view = _overlay(snapshot, graph.fields if graph else None, self._g_names(module))
+        merged, conflicts = merge3(
+            snapshot,
+            recruit_view,
+            graph_view,
+            recruit.modified if recruit else _EPOCH,
+            graph.modified if graph else _EPOCH,
+            names,
+        )
+        if conflicts:
+            self.actions.append(
+                Skip(ref.key, f"edited on both sides, newer edit kept: {', '.join(conflicts)}")
+            )
+        recruit_now = _current(snapshot, recruit.fields if recruit else None, names)
+        graph_now = _current(snapshot, graph.fields if graph else None, names)
+        new_link = _stamped(_agreed(link, merged, names), recruit, graph)
+        recruit_patch = _differing(merged, recruit_now, self.policy.recruit_writable(module))
+        graph_patch = _differing(merged, graph_now, self.policy.graph_writable(module))
+        self._emit_writes(
+            ref, link.graph_id, recruit_patch, graph_patch, new_link, must_store or merged != snapshot
+        )
+
+    def _emit_writes(
+        self,
+        ref: RecruitRef,
+        graph_id: str,
+        recruit_patch: dict[str, JsonValue],
+        graph_patch: dict[str, JsonValue],
+        new_link: Link,
+        link_changed: bool,
+    ) -> None:
+        # Only the last write stores the new link: if apply crashes in between, the replanned pass still sees
+        # the old snapshot and merges the half-written state into the same result.
+        if recruit_patch:
+            self.actions.append(UpdateRecruit(ref, recruit_patch, None if graph_patch else new_link))
+        if graph_patch:
+            self.actions.append(UpdateGraph(graph_id, graph_patch, new_link))
+        if not recruit_patch and not graph_patch and link_changed:
+            self.actions.append(StoreLink(new_link, "both sides already agree"))
+
+    def _recreate_in_graph(self, link: Link, recruit: RecruitChange) -> None:
+        # Edit beats delete: the Outlook copy was deleted but Recruit changed since, so it comes back.
+        assert link.recruit is not None and recruit.fields is not None
+        module = link.recruit.module
+        names = self.policy.names(module)
+        agreed = _overlay(project(link.snapshot, names), recruit.fields, self._r_names(module))
+        new_link = Link(link.recruit, None, fingerprint(agreed, names), agreed, recruit.modified, None)
+        transaction = transaction_id(link.recruit.key, link.graph_id)
+        tombstone = Link.tombstone(None, link.graph_id)
+        self.actions.append(CreateInGraph(link.recruit, agreed, new_link, transaction, tombstone))
+
+    # --- crash-safe adoption of Recruit creates ---------------------------------------------------------
+
+    def _plan_intents(self) -> None:
+        module = self.policy.create_module
+        names = self.policy.names(module)
+        candidates = sorted(
+            key
+            for key, change in self.recruit.items()
+            if key not in self.links.by_recruit and not change.gone and change.ref.module == module
+        )
+        intents = sorted(
+            (link for link in self.links.by_graph.values() if link.state == "intent" and link.graph_id),
+            key=lambda link: link.graph_id or "",
+        )
+        for intent in intents:
+            assert intent.graph_id is not None
+            graph = self.graph.get(intent.graph_id)
+            match = next(
+                (
+                    key
+                    for key in candidates
+                    if key not in self.used_recruit
+                    and same_fields(self.recruit[key].fields or {}, intent.snapshot, names)
+                ),
+                None,
+            )
+            if match is not None:
+                # Our crashed create did happen: link to that record instead of creating a second one.
+                self.used_recruit.add(match)
+                adopted = intent.with_recruit(self.recruit[match].ref)
+                self._reconcile(adopted, self.recruit[match], graph, must_store=True)
+            elif graph is not None and graph.gone:
+                tombstone = Link.tombstone(None, intent.graph_id)
+                reason = "Outlook item deleted before its Recruit create"
+                self.actions.append(DropLink(intent, tombstone, reason))
+            elif graph is not None:
+                self._create_in_recruit(graph)
+
+    # --- Graph items without a link ---------------------------------------------------------------------
+
+    def _plan_tagged_graph_items(self) -> None:
+        adopted: set[str] = set()
+        for graph_id in sorted(self.graph):
+            graph = self.graph[graph_id]
+            if graph_id in self.links.by_graph or graph.gone or graph.tag is None:
+                continue
+            tag = graph.tag
+            owner = self.links.by_recruit.get(tag)
+            tombstone = Link.tombstone(None, graph_id)
+            if (owner is not None and owner.state == "linked") or tag in adopted:
+                reason = f"second Outlook copy of {tag}"
+                self.actions.append(DeleteInGraph(graph_id, None, tombstone, reason))
+                continue
+            recruit = self._unlinked_recruit(tag)
+            if owner is not None and (recruit is None or recruit.gone):
+                self.used_recruit.add(tag)
+                reason = f"copy of removed or dormant Recruit record {tag}"
+                self.actions.append(DeleteInGraph(graph_id, None, tombstone, reason))
+            elif recruit is None:
+                self.actions.append(Skip(graph_id, f"tagged {tag} but its Recruit record was not supplied"))
+            elif recruit.gone:
+                self.used_recruit.add(tag)
+                reason = f"copy of removed Recruit record {tag}"
+                self.actions.append(DeleteInGraph(graph_id, None, tombstone, reason))
+            else:
+                self.used_recruit.add(tag)
+                adopted.add(tag)
+                self._adopt_tagged(graph, recruit)
+
+    def _adopt_tagged(self, graph: GraphChange, recruit: RecruitChange) -> None:
+        # We created this copy and crashed before storing the link. Recruit is the source of that copy, so it
+        # wins on every field; anything Outlook differs on is overwritten.
+        assert recruit.fields is not None and graph.fields is not None
+        names = self.policy.names(recruit.ref.module)
+        agreed = project(recruit.fields, names)
+        link = Link(
+            recruit.ref, graph.graph_id, fingerprint(agreed, names), agreed, recruit.modified, graph.modified
+        )
+        patch = _differing(agreed, graph.fields, names)
+        if patch:
+            self.actions.append(UpdateGraph(graph.graph_id, patch, link))
+        else:
+            self.actions.append(StoreLink(link, "adopted Outlook copy by its tag"))
+
+    def _plan_new_graph_items(self) -> None:
+        for graph_id in sorted(self.graph):
+            graph = self.graph[graph_id]
+            if graph_id not in self.links.by_graph and graph.tag is None and not graph.gone:
+                self._create_in_recruit(graph)
+
+    def _create_in_recruit(self, graph: GraphChange) -> None:
+        assert graph.fields is not None
+        module = self.policy.create_module
+        names = self.policy.names(module)
+        fields = project(graph.fields, names)
+        intent = Link(
+            None, graph.graph_id, fingerprint(fields, names), fields, None, graph.modified, "intent"
+        )
+        self.actions.append(CreateInRecruit(graph.graph_id, module, fields, intent, intent))
+
+    # --- Recruit records without a link -----------------------------------------------------------------
+
+    def _unlinked_recruit(self, key: str) -> RecruitChange | None:
+        """The change of a record without a live link: none, or one a tombstone has already seen."""
+        recruit = self.recruit.get(key)
+        owner = self.links.by_recruit.get(key)
+        if recruit is None or owner is None:
+            return recruit
+        if owner.state == "tombstone" and not _stale(recruit, owner.recruit_modified):
+            return recruit
+        return None
+
+    def _plan_new_recruit_records(self) -> None:
+        for key in sorted(self.recruit):
+            recruit = self._unlinked_recruit(key)
+            if recruit is None or key in self.used_recruit or recruit.gone:
+                continue
+            assert recruit.fields is not None
+            names = self.policy.names(recruit.ref.module)
+            fields = project(recruit.fields, names)
+            link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
+            self.actions.append(CreateInGraph(recruit.ref, fields, link, transaction_id(key)))
+
+    def _r_names(self, module: str) -> tuple[str, ...]:
+        return self.policy.recruit_editable(module)
+
+    def _g_names(self, module: str) -> tuple[str, ...]:
+        return self.policy.graph_editable(module)
+
+
+def _stale(change: RecruitChange | GraphChange, agreed_at: datetime | None) -> bool:
+    """An update no newer than the one the link already took in is a replay. Deletions are never stale:
+    ids never come back, and the engine may not know when a deletion happened."""
+    return not change.deleted and agreed_at is not None and change.modified <= agreed_at
+
+
+def _echo(fields: FieldValues | None, snapshot: FieldValues, names: Sequence[str]) -> bool:
+    """True when `fields` equal the agreed snapshot on the fields that side may change: our own write
+    coming back, or a change that touched nothing we sync."""
+    return fields is not None and same_fields(fields, snapshot, names)
+
+
+def _overlay(base: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> dict[str, JsonValue]:
+    result = dict(base)
+    if fields is not None:
+        result.update(project(fields, names))
+    return result
+
+
+def _current(snapshot: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> FieldValues:
+    # Without a change from a side, it still holds the agreed snapshot.
+    return project(fields, names) if fields is not None else snapshot
+
+
+def _differing(wanted: FieldValues, current: FieldValues, names: Sequence[str]) -> dict[str, JsonValue]:
+    return {name: wanted.get(name) for name in names if not same_value(wanted.get(name), current.get(name))}
+
+
+def _agreed(link: Link, merged: FieldValues, names: Sequence[str]) -> Link:
+    return replace(link, fingerprint=fingerprint(merged, names), snapshot=dict(merged), state="linked")
+
+
+def _stamped(link: Link, recruit: RecruitChange | None, graph: GraphChange | None) -> Link:
+    recruit_modified = _later(link.recruit_modified, recruit.modified if recruit else None)
+    graph_modified = _later(link.graph_modified, graph.modified if graph else None)
+    return replace(link, recruit_modified=recruit_modified, graph_modified=graph_modified, state="linked")
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second)
