@@ -195,6 +195,16 @@ class GraphClient:
             raise error_from_response(response.status, response.body, response.headers, container=container)
         return response
 
+    async def get_all(self, path_or_url: str, *, mailbox: str | None, container: bool = False) -> list[Any]:
+        """Every element of a collection, following `@odata.nextLink`."""
+        values: list[Any] = []
+        url: str | None = path_or_url
+        while url:
+            page = (await self.request("GET", url, mailbox=mailbox, container=container)).body or {}
+            values.extend(page.get("value") or [])
+            url = page.get("@odata.nextLink")
+        return values
+
     def _wait_before_retry(self, response: GraphResponse, attempt: int) -> float | None:
         if "retry-after" in response.headers:
             wait = parse_retry_after(response.headers["retry-after"])
