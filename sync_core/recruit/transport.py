@@ -29,24 +29,33 @@ class ApiResponse:
     headers: httpx.Headers
 
 
-def _reset_delay(headers: httpx.Headers, now: float) -> float | None:
-    """Seconds until the rate-limit window resets, from X-RATELIMIT-RESET or Retry-After.
-
-    Zoho documents the reset as a time since the epoch (milliseconds); a small number is read as seconds
-    from now, so either form works.
-    """
-    raw = headers.get("X-RATELIMIT-RESET") or headers.get("Retry-After")
+def _header_delay(raw: str | None, now: float) -> float | None:
     if raw is None:
         return None
     try:
         value = float(raw)
     except ValueError:
         return None
-    if value > 1e11:
+    if value > 1e11:  # epoch milliseconds
         return max(0.0, value / 1000 - now)
-    if value > 1e9:
+    if value > 1e9:  # epoch seconds
         return max(0.0, value - now)
-    return max(0.0, value)
+    return max(0.0, value)  # seconds from now
+
+
+def _reset_delay(headers: httpx.Headers, now: float) -> float | None:
+    """Seconds until the rate-limit window resets: the later of X-RATELIMIT-RESET and Retry-After.
+
+    Zoho documents the reset as a time since the epoch (milliseconds); a small number is read as seconds
+    from now. Taking the later of both headers keeps a meaningless `X-RATELIMIT-RESET: 0` from causing a
+    burst of immediate retries.
+    """
+    delays = [
+        delay
+        for delay in (_header_delay(headers.get(name), now) for name in ("X-RATELIMIT-RESET", "Retry-After"))
+        if delay is not None
+    ]
+    return max(delays) if delays else None
 
 
 class RecruitTransport:
@@ -88,8 +97,8 @@ class RecruitTransport:
     ) -> ApiResponse:
         """The answer to one API call after the shared policies; raises a RecruitError for an error answer.
 
-        A 4xx whose body carries a per-record `data` list is returned, not raised: bulk calls report
-        failures per record.
+        A 4xx whose body carries a per-item `data` or `watch` list is returned, not raised: bulk calls
+        report failures per record (or per channel).
         """
         token = await self.token_source.access_token()
         refreshed = False
@@ -144,9 +153,13 @@ class RecruitTransport:
                     continue
                 raise error or RecruitError("SERVER_ERROR", f"HTTP {status}", None, status)
 
-            if error is None and isinstance(body, dict) and isinstance(body.get("data"), list):
+            if error is None and _per_item_answer(body):
                 return ApiResponse(status, body, response.headers)
             raise error or make_error(f"HTTP_{status}", response.reason_phrase, None, status)
+
+
+def _per_item_answer(body: Any) -> bool:
+    return isinstance(body, dict) and any(isinstance(body.get(key), list) for key in ("data", "watch"))
 
 
 def _json_or_none(response: httpx.Response) -> Any:
