@@ -19,7 +19,7 @@ from ..kit.app import CONTROL_PREFIX, EmulatorCore, InstrumentMiddleware, _json_
 from .access import AccessControl
 from .batch import Batch
 from .delta import DeltaBook
-from .errors import GraphError, fault_response, graph_error_handler
+from .errors import GraphError, fault_response, graph_error_handler, unmatched_handler
 from .identity import Identity, user_token
 from .mailbox_api import MailboxApi
 from .notifier import Notifier
@@ -66,7 +66,14 @@ class GraphEmulatorApp:
             *batch.routes(),
             *api.routes(),
         ]
-        starlette = Starlette(routes=routes, exception_handlers={GraphError: graph_error_handler})
+        starlette = Starlette(
+            routes=routes,
+            exception_handlers={
+                GraphError: graph_error_handler,
+                404: unmatched_handler,
+                405: unmatched_handler,
+            },
+        )
         instrumented = InstrumentMiddleware(starlette, self.core, fault_response)
         self.asgi = ThrottleMiddleware(instrumented, self.throttle)
 

@@ -36,6 +36,14 @@ async def graph_error_handler(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.headers)
 
 
+async def unmatched_handler(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer in Graph's shape rather than Starlette's plain text."""
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return error_response(405, "Request_BadRequest", "The HTTP method is not allowed on this resource.")
+    return error_response(400, "BadRequest", f"Resource not found for the segment '{request.url.path}'.")
+
+
 def fault_response(status: int, retry_after: int) -> Response:
     """What an injected fault looks like (the kit adds Retry-After to a 429)."""
     codes = {429: "TooManyRequests", 503: "ServiceUnavailable", 504: "GatewayTimeout"}

@@ -271,7 +271,9 @@ class MailboxApi:
             ),
         }
         for kind, (collections, members, delta_path) in item_paths.items():
+            # The SDK calls the function form `delta()`; Graph accepts both.
             table.append((delta_path, "GET", self._bind(self.delta, kind)))
+            table.append((delta_path + "()", "GET", self._bind(self.delta, kind)))
             for path in collections:
                 table.append((path, "GET", self._bind(self.list_items, kind)))
                 table.append((path, "POST", self._bind(self.create_item, kind)))
