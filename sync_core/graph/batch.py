@@ -102,6 +102,42 @@ async def _post_batch(
     return answers
 
 
+def _to_retry(
+    graph: GraphClient,
+    requests_by_id: Mapping[str, BatchRequest],
+    pending: list[str],
+    answers: Mapping[str, BatchResponse],
+    attempt: int,
+    max_item_attempts: int,
+) -> tuple[list[str], float]:
+    """Ids to send again (in order) and how long to wait first."""
+    if attempt >= max_item_attempts:
+        return [], 0.0
+    retry: set[str] = set()
+    wait = 0.0
+    for rid in pending:
+        answer = answers.get(rid)
+        status = answer.status if answer else 0
+        if status in RETRYABLE_ITEM_STATUSES or status == 0:
+            retry.add(rid)
+            if answer is not None and status == 429:
+                wait = max(wait, parse_retry_after(answer.headers.get("retry-after")))
+            elif status >= 500:
+                wait = max(wait, graph.backoff_seconds * 2 ** (attempt - 1))
+    # A 424 is worth sending again only when what it depended on is being sent again.
+    grew = True
+    while grew:
+        grew = False
+        for rid in pending:
+            answer = answers.get(rid)
+            if rid in retry or answer is None or answer.status != FAILED_DEPENDENCY:
+                continue
+            if retry.intersection(requests_by_id[rid].depends_on):
+                retry.add(rid)
+                grew = True
+    return [rid for rid in pending if rid in retry], wait
+
+
 async def _run_chunk(
     graph: GraphClient, mailbox: str, chunk: list[tuple[str, BatchRequest]], max_item_attempts: int
 ) -> dict[str, BatchResponse]:
@@ -116,19 +152,10 @@ async def _run_chunk(
             for rid in pending
         ]
         answers = await _post_batch(graph, mailbox, items)
-        retry: list[str] = []
-        wait = 0.0
+        retry, wait = _to_retry(graph, requests_by_id, pending, answers, attempt, max_item_attempts)
         for rid in pending:
-            answer = answers.get(rid) or BatchResponse(rid, 0, {}, None)
-            retryable = answer.status in RETRYABLE_ITEM_STATUSES or answer.status in (0, FAILED_DEPENDENCY)
-            if retryable and attempt < max_item_attempts:
-                retry.append(rid)
-                if answer.status == 429:
-                    wait = max(wait, parse_retry_after(answer.headers.get("retry-after")))
-                elif answer.status >= 500:
-                    wait = max(wait, graph.backoff_seconds * 2 ** (attempt - 1))
-            else:
-                done[rid] = answer
+            if rid not in retry:
+                done[rid] = answers.get(rid) or BatchResponse(rid, 0, {}, None)
         if not retry:
             break
         pending = retry
