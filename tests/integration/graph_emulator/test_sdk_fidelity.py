@@ -4,16 +4,19 @@ parse every answer (containers, events and contacts with the extended property, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from azure.identity.aio import ClientSecretCredential
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
+from kiota_serialization_json.json_parse_node_factory import JsonParseNodeFactory
 from msgraph import GraphServiceClient
 from msgraph.generated.models.calendar import Calendar
 from msgraph.generated.models.contact import Contact
@@ -21,6 +24,7 @@ from msgraph.generated.models.contact_folder import ContactFolder
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.event import Event
+from msgraph.generated.models.event_collection_response import EventCollectionResponse
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.models.single_value_legacy_extended_property import SingleValueLegacyExtendedProperty
@@ -191,3 +195,36 @@ async def test_sdk_creates_renews_and_deletes_a_subscription(
     with pytest.raises(ODataError) as gone:
         await sdk.subscriptions.by_subscription_id(created.id).get()
     assert gone.value.response_status_code == 404
+
+
+async def test_sdk_parses_the_bodies_of_a_raw_batch(graph: GraphEmulatorHandle) -> None:
+    token = graph.token_for(ALICE)
+    requests = [
+        {"id": "1", "method": "POST", "url": "/me/events", "body": _event_json("Batched"),
+         "headers": {"Content-Type": "application/json"}},
+        {"id": "2", "method": "GET", "url": "/me/events?$top=5", "dependsOn": ["1"]},
+    ]  # fmt: skip
+    async with httpx.AsyncClient(trust_env=False) as client:
+        answer = await client.post(
+            f"{graph.base_url}/v1.0/$batch",
+            json={"requests": requests},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    by_id = {r["id"]: r for r in answer.json()["responses"]}
+    created = _parse(by_id["1"]["body"], Event)
+    listed = _parse(by_id["2"]["body"], EventCollectionResponse)
+    assert created.subject == "Batched" and created.start is not None
+    assert created.id in {e.id for e in listed.value or []}
+
+
+def _event_json(subject: str) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "start": {"dateTime": "2026-12-20T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-20T11:00:00", "timeZone": "UTC"},
+    }
+
+
+def _parse(body: dict[str, Any], model: Any) -> Any:
+    node = JsonParseNodeFactory().get_root_parse_node("application/json", json.dumps(body).encode())
+    return node.get_object_value(model)
