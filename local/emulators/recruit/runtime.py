@@ -68,6 +68,7 @@ class Emulator:
         """Back to the seed; issued tokens stay valid, since the seeded users (and their ids) come back."""
         self.notifier.reset()
         self.limiter.configure(None)
+        self.core.clock.reset()  # seed times are relative to the real now, not a moved clock
         issued, refreshable = self.state.access_tokens, self.state.refresh_tokens
         self.state = build_state(self.seed, self.now())
         self.state.access_tokens, self.state.refresh_tokens = issued, refreshable
@@ -94,9 +95,9 @@ def api_route(emulator: Emulator, handler: ApiHandler) -> Callable[[Request], Aw
         verdict = emulator.limiter.charge(user.id, emulator.now())
         if verdict is not None and not verdict.allowed:
             emulator.core.stats.record_throttled()
-            response = zoho_error("TOO_MANY_REQUESTS", "too many requests", 429)
-            response.headers.update(ratelimit_headers(verdict))
-            return response
+            refusal = zoho_error("TOO_MANY_REQUESTS", "too many requests", 429)
+            refusal.headers.update(ratelimit_headers(verdict))
+            return refusal
         response = await handler(request, user)
         if verdict is not None:
             response.headers.update(ratelimit_headers(verdict))

@@ -57,7 +57,7 @@ class _SeedLoader:
         return {"Start_DateTime": start.isoformat(), "End_DateTime": end.isoformat()}
 
     def _payload(self, module: str, fields: dict[str, Any], owner: User, n: int) -> dict[str, Any]:
-        payload = self._resolve({k: v for k, v in fields.items() if k != "when"}, n)
+        payload: dict[str, Any] = self._resolve({k: v for k, v in fields.items() if k != "when"}, n)
         if "when" in fields:
             payload.update(self._when(fields["when"], owner, n))
         payload[self.state.modules[module].owner_field] = {"id": owner.id}

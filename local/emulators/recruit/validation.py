@@ -58,9 +58,9 @@ class RecordValidator:
         """The stored form of the writable fields in `payload`; raises RecordError."""
         fields = self.meta.by_name()
         if existing is None:
-            for field_def in fields.values():
-                if field_def.mandatory and _is_blank(payload.get(field_def.api_name)):
-                    raise RecordError("MANDATORY_NOT_FOUND", field_def.api_name, "required field not found")
+            for required in fields.values():
+                if required.mandatory and _is_blank(payload.get(required.api_name)):
+                    raise RecordError("MANDATORY_NOT_FOUND", required.api_name, "required field not found")
         all_day = bool(payload.get("All_day", existing.values.get("All_day") if existing else False))
         values: dict[str, Any] = {}
         for name, raw in payload.items():

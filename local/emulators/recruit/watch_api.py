@@ -139,7 +139,8 @@ def watch_routes(emulator: Emulator) -> list[BaseRoute]:
             return watch
         results = []
         for raw in watch:
-            channel = emulator.state.channels.get(raw.get("channel_id")) if isinstance(raw, dict) else None
+            channel_id = raw.get("channel_id") if isinstance(raw, dict) else None
+            channel = emulator.state.channels.get(channel_id) if isinstance(channel_id, int) else None
             if channel is None or channel.user_id != user.id:
                 results.append(ChannelError("INVALID_DATA", "channel_id", "no such channel").to_json())
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -35,12 +36,12 @@ def _code_for(recruit: RecruitEmulator, email: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(location).query)
 
 
-def _token(recruit: RecruitEmulator, **form: str) -> dict[str, str]:
+def _token(recruit: RecruitEmulator, **form: str) -> dict[str, Any]:
     client = recruit.seed["client"]
     data = {"client_id": client["client_id"], "client_secret": client["client_secret"], **form}
     response = httpx.post(f"{recruit.base_url}/oauth/v2/token", data=data, trust_env=False)
     assert response.status_code == 200
-    body: dict[str, str] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
