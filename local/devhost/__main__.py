@@ -66,7 +66,8 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
         loop.add_signal_handler(signum, stopping.set)
 
     directory = str(loaded.folder)
-    routes = [http_route(function, directory) for function in loaded.http]
+    storage = QueueStorage(config.queues)
+    routes = [http_route(function, directory, storage.send) for function in loaded.http]
     server = _Server(
         uvicorn.Config(
             HttpHost(routes, config.route_prefix),
@@ -85,7 +86,6 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
         await asyncio.sleep(0.02)
     print(f"devhost: listening on http://{args.host}:{args.port}")
 
-    storage = QueueStorage(config.queues)
     pollers = [QueuePoller(function, directory, storage) for function in loaded.queue]
     timers = [TimerRunner(function, directory) for function in loaded.timer]
     background = [asyncio.create_task(p.run()) for p in pollers] + [
@@ -111,7 +111,7 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="devhost: %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)
     args = _arguments(argv)

@@ -69,7 +69,7 @@ def load_app(spec: str) -> LoadedApp:
     module = importlib.import_module(module_name)
     app = getattr(module, attribute or "app")
     by_kind: dict[str, list[Any]] = {"httpTrigger": [], "queueTrigger": [], "timerTrigger": []}
-    unsupported = []
+    unsupported: list[Any] = []
     for function in app.get_functions():
         trigger = function.get_trigger()
         kind = trigger.get_binding_name() if trigger else ""

@@ -12,7 +12,7 @@ import azure.functions as func
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from local.devhost.invoke import Invoker, log
+from local.devhost.invoke import Invoker, QueueSender, log
 from local.devhost.routes import RouteTemplate, compile_route
 
 
@@ -23,12 +23,12 @@ class HttpRoute:
     methods: frozenset[str]  # empty: every method
 
 
-def http_route(function: Any, directory: str) -> HttpRoute:
+def http_route(function: Any, directory: str, send: QueueSender | None = None) -> HttpRoute:
     trigger = function.get_trigger()
     # The host uses the function name when the decorator gives no route.
     route = trigger.route if trigger.route is not None else function.get_function_name()
     methods = frozenset(str(getattr(m, "value", m)).upper() for m in (trigger.methods or ()))
-    return HttpRoute(Invoker(function, directory), compile_route(route), methods)
+    return HttpRoute(Invoker(function, directory, send), compile_route(route), methods)
 
 
 class HttpHost:

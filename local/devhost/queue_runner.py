@@ -157,7 +157,7 @@ class QueuePoller:
                 raise ValueError(f"message {message.id} is not valid base64 (messageEncoding)") from error
         else:
             body = text.encode()
-        return FunctionMessage(
+        return FunctionMessage(  # type: ignore[no-untyped-call]
             id=message.id,
             body=body,
             dequeue_count=message.dequeue_count,

@@ -163,7 +163,8 @@ def _is_int(value: str, bits: int) -> bool:
         number = int(value)
     except ValueError:
         return False
-    return -(2 ** (bits - 1)) <= number < 2 ** (bits - 1)
+    limit: int = 2 ** (bits - 1)
+    return -limit <= number < limit
 
 
 def _parses(parser: object, value: str) -> bool:

@@ -49,6 +49,13 @@ def boom(req: func.HttpRequest) -> func.HttpResponse:
     raise RuntimeError("secret detail that must not reach the client")
 
 
+@app.route(route="enqueue", methods=["POST"])
+@app.queue_output(arg_name="out", queue_name="%SAMPLE_QUEUE%", connection="AzureWebJobsStorage")
+def enqueue(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
+    out.set(req.get_body().decode())
+    return func.HttpResponse(status_code=202)
+
+
 @app.queue_trigger(arg_name="msg", queue_name="%SAMPLE_QUEUE%", connection="AzureWebJobsStorage")
 async def take_message(msg: func.QueueMessage) -> None:
     record("take_message", body=msg.get_body().decode(), dequeue_count=msg.dequeue_count, id=msg.id)

@@ -6,6 +6,7 @@ import base64
 import contextlib
 import uuid
 
+import httpx
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
@@ -49,3 +50,12 @@ def test_failing_message_is_tried_max_dequeue_count_times_then_moved_to_poison(d
     assert tries == list(range(1, MAX_DEQUEUE_COUNT + 1))
     failing = _queue(devhost, devhost.failing_queue)
     assert failing.get_queue_properties().approximate_message_count == 0
+
+
+def test_queue_output_binding_of_an_http_function_feeds_the_queue_function(devhost: DevHost) -> None:
+    body = f"via output binding {uuid.uuid4()}"
+
+    response = httpx.post(f"{devhost.base_url}/api/enqueue", content=body.encode())
+
+    assert response.status_code == 202
+    wait_for(lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the queued run")
