@@ -37,6 +37,8 @@ def _servers(app: ASGIApp, listeners: list[Listener]) -> list[uvicorn.Server]:
             log_level="warning",
             access_log=False,
             lifespan="off",
+            # A client that keeps an idle TLS connection open must not hold up stopping the server.
+            timeout_graceful_shutdown=2,
             ssl_certfile=str(listener.cert_file) if listener.cert_file else None,
             ssl_keyfile=str(listener.key_file) if listener.key_file else None,
         )
