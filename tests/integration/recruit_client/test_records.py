@@ -122,11 +122,10 @@ async def test_insert_of_150_goes_in_two_calls_and_reports_each_record(
     assert [result.index for result in results] == list(range(150))
     failed = {result.index: result.code for result in results if not result.ok}
     assert failed == {7: "MANDATORY_NOT_FOUND", 120: "MANDATORY_NOT_FOUND"}
-    created = await alice.get_records(
-        "Contacts", [result.id for result in results if result.ok and result.id]
-    )
-    assert len(created) == 148
-    assert created[results[121].id or ""]["Last_Name"] == "New 0121"
+    stored = {str(record["id"]): record async for record in alice.list_records("Contacts")}
+    created = [result.id for result in results if result.ok]
+    assert len(created) == 148 and all(record_id in stored for record_id in created)
+    assert stored[results[121].id or ""]["Last_Name"] == "New 0121"
 
 
 async def test_update_changes_the_record_and_reports_an_unknown_id_per_record(alice: RecruitClient) -> None:
