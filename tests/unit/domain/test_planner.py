@@ -240,3 +240,12 @@ def test_second_outlook_copy_of_a_linked_record_is_deleted(world: World) -> None
     duplicate = GraphChange("g-dup", {"subject": "Call"}, START.replace(year=2027), tag=key)
     actions = plan(world.links(), [], [duplicate], CALENDAR_POLICY)
     assert [(type(action), action.graph_id) for action in actions] == [(DeleteInGraph, "g-dup")]
+
+
+def test_outlook_copy_made_before_a_crash_goes_when_the_record_was_deleted_meanwhile(world: World) -> None:
+    key = world.recruit_user_creates("Events", {"subject": "Short-lived"})
+    world.sync(crash_after_steps=1)  # the Outlook copy exists, its link was never stored
+    world.recruit_user_deletes(key)
+    world.sync_until_quiet()
+    assert world.outlook == {}
+    assert world.disagreements() == []

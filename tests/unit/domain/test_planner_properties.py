@@ -53,11 +53,9 @@ operations = st.one_of(
     st.tuples(st.just("outlook_edit"), pick, field_values(OUTLOOK_EDITABLE)),
     st.tuples(st.just("outlook_delete"), pick),
 )
-rounds = st.lists(
-    st.tuples(st.lists(operations, max_size=6), st.none() | st.integers(min_value=0, max_value=8)),
-    min_size=1,
-    max_size=5,
-)
+# A round: what users do, then optionally a crash after some apply steps and what users do before the retry.
+crashes = st.none() | st.tuples(st.integers(min_value=0, max_value=8), st.lists(operations, max_size=3))
+rounds = st.lists(st.tuples(st.lists(operations, max_size=6), crashes), min_size=1, max_size=5)
 
 
 def perform(world: World, operation: tuple[Any, ...]) -> None:
@@ -84,18 +82,25 @@ def perform(world: World, operation: tuple[Any, ...]) -> None:
             world.outlook_user_deletes(graph_id)
 
 
-def run_round(world: World, ops: list[tuple[Any, ...]], crash_after_steps: int | None) -> tuple[list, list]:
+def run_round(world: World, ops: list[tuple[Any, ...]], crash: tuple[int, list] | None) -> tuple[list, list]:
+    """Run one round; return every user change the round's passes consumed (not the echoes of our writes)."""
     for operation in ops:
         perform(world, operation)
-    user_inputs = (list(world.recruit_feed), list(world.graph_feed))
-    if crash_after_steps is not None:
+    recruit_inputs, graph_inputs = list(world.recruit_feed), list(world.graph_feed)
+    if crash is not None:
+        crash_after_steps, ops_before_retry = crash
         world.sync(crash_after_steps=crash_after_steps)
+        recruit_seen, graph_seen = len(world.recruit_feed), len(world.graph_feed)
+        for operation in ops_before_retry:
+            perform(world, operation)
+        recruit_inputs += world.recruit_feed[recruit_seen:]
+        graph_inputs += world.graph_feed[graph_seen:]
     world.sync()
-    return user_inputs
+    return recruit_inputs, graph_inputs
 
 
 property_settings = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 
