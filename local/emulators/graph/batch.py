@@ -50,7 +50,7 @@ class Batch:
                 item_id = str(item["id"])
                 depends = [str(d) for d in item.get("dependsOn") or []]
                 if any(statuses.get(d, 424) >= 400 for d in depends):
-                    answer = {
+                    answer: dict[str, Any] = {
                         "id": item_id,
                         "status": 424,
                         "headers": {"Content-Type": "application/json"},

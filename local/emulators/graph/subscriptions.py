@@ -256,7 +256,7 @@ class Subscriptions:
     async def get(self, request: Request) -> Response:
         return JSONResponse(self._owned(request).view(self.store.app["client_id"]))
 
-    async def list(self, request: Request) -> Response:
+    async def list_owned(self, request: Request) -> Response:
         owner = owner_key(self.access.grant(request))
         subs = [s for s in list(self.by_id.values()) if self.live(s.id) and s.owner == owner]
         return JSONResponse({"value": [s.view(self.store.app["client_id"]) for s in subs]})
@@ -281,7 +281,7 @@ class Subscriptions:
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/v1.0/subscriptions", self.create, methods=["POST"]),
-            Route("/v1.0/subscriptions", self.list, methods=["GET"]),
+            Route("/v1.0/subscriptions", self.list_owned, methods=["GET"]),
             Route("/v1.0/subscriptions/{subscription_id}", self.get, methods=["GET"]),
             Route("/v1.0/subscriptions/{subscription_id}", self.update, methods=["PATCH"]),
             Route("/v1.0/subscriptions/{subscription_id}", self.delete, methods=["DELETE"]),

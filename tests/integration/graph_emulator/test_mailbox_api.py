@@ -163,3 +163,18 @@ async def test_delegated_token_cannot_reach_another_mailbox(client_for: Clients)
     alice = client_for(ALICE)
     assert (await alice.get(f"/users/{CAROL}/events")).status_code == 401
     assert (await alice.get(f"/users/{BOB}/contacts")).status_code == 401
+
+
+async def test_injected_faults_answer_in_graphs_error_shape(
+    graph: GraphEmulatorHandle, client_for: Clients
+) -> None:
+    alice = client_for(ALICE)
+    graph.control("faults", {"rules": [{"prefix": "/v1.0/", "rate": 1, "statuses": [503]}]})
+    answer = await alice.get("/me/events")
+    assert answer.status_code == 503 and answer.json()["error"]["code"] == "ServiceUnavailable"
+    assert graph.control_get("stats")["faults"] == 1
+
+
+async def test_unknown_segment_is_a_graph_shaped_400(client_for: Clients) -> None:
+    answer = await client_for(ALICE).get("/me/notAThing")
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "BadRequest"

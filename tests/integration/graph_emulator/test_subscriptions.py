@@ -155,3 +155,20 @@ async def test_deleting_the_container_removes_its_subscription(
     await alice.delete(f"/me/calendars/{calendar['id']}")
     await receiver.wait_for(lambda got: [n.get("lifecycleEvent") for n in got] == ["subscriptionRemoved"])
     assert (await alice.get(f"/subscriptions/{sub['id']}")).status_code == 404
+
+
+async def test_reset_drops_subscriptions_and_pending_deliveries(
+    graph: GraphEmulatorHandle, client_for: Clients, receiver: Receiver
+) -> None:
+    alice = client_for(ALICE)
+    sub = (await alice.post("/subscriptions", json=_subscription(receiver, "me/events"))).json()
+    receiver.failures_left = 1_000
+    await alice.post("/me/events", json=event_body())
+    await receiver.wait_for(lambda _: receiver.posts >= 1)
+    graph.reset()
+    posts_at_reset = receiver.posts
+    alice = client_for(ALICE)
+    assert (await alice.get(f"/subscriptions/{sub['id']}")).status_code == 404
+    assert (await alice.get("/subscriptions")).json()["value"] == []
+    assert graph.app.notifier.tasks == set()
+    assert receiver.posts == posts_at_reset
