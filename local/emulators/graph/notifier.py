@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import ssl
 from collections import defaultdict
 from typing import Any
 
@@ -19,6 +21,16 @@ RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 DELIVERY_TIMEOUT = 10.0
 
 log = logging.getLogger(__name__)
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One context for every outgoing call: httpx builds a new one per client otherwise, which is slow."""
+    return ssl.create_default_context()
+
+
+def outgoing_client(timeout: float) -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=timeout, trust_env=False, verify=shared_ssl_context())
 
 
 class Notifier:
@@ -50,7 +62,7 @@ class Notifier:
             await self._deliver(url, batch)
 
     async def _deliver(self, url: str, batch: list[dict[str, Any]]) -> None:
-        async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT, trust_env=False) as client:
+        async with outgoing_client(DELIVERY_TIMEOUT) as client:
             for delay in (*RETRY_DELAYS, None):
                 try:
                     response = await client.post(url, json={"value": batch})

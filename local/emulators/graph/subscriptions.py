@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from .access import AccessControl
 from .errors import GraphError, bad_request
-from .notifier import Notifier
+from .notifier import Notifier, outgoing_client
 from .store import CALENDAR, CONTACTS, Change, Container, Mailbox, Store
 from .timezones import parse_wall_time
 from .tokens import Grant
@@ -155,7 +155,7 @@ class Subscriptions:
             f"Validation: Testing client application reachability for subscription Request-Id: {uuid.uuid4()}"
         )
         try:
-            async with httpx.AsyncClient(timeout=VALIDATION_TIMEOUT, trust_env=False) as client:
+            async with outgoing_client(VALIDATION_TIMEOUT) as client:
                 response = await client.post(
                     url,
                     params={"validationToken": token},
