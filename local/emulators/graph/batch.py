@@ -43,9 +43,8 @@ class Batch:
         responses: list[dict[str, Any]] = []
         authorization = request.headers.get("authorization")
         transport = httpx.ASGITransport(app=self.app())
-        async with httpx.AsyncClient(
-            transport=transport, base_url=str(request.base_url).rstrip("/")
-        ) as client:
+        base_url = str(request.base_url).rstrip("/")
+        async with httpx.AsyncClient(transport=transport, base_url=base_url, trust_env=False) as client:
             for item in requests:
                 item_id = str(item["id"])
                 depends = [str(d) for d in item.get("dependsOn") or []]
