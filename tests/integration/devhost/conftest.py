@@ -25,6 +25,7 @@ from local.emulators.kit.serve import free_port
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_APP = "tests.integration.devhost.sample_app:app"
 MAX_DEQUEUE_COUNT = 4  # not the default 5, so the test shows host.json is read
+BATCH_SIZE, NEW_BATCH_THRESHOLD = 4, 2
 T = TypeVar("T")
 
 
@@ -47,6 +48,7 @@ class DevHost:
     port: int = field(default_factory=free_port)
     sample_queue: str = field(default_factory=lambda: f"ok-{uuid.uuid4().hex[:8]}")
     failing_queue: str = field(default_factory=lambda: f"fails-{uuid.uuid4().hex[:8]}")
+    slow_queue: str = field(default_factory=lambda: f"slow-{uuid.uuid4().hex[:8]}")
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -76,6 +78,8 @@ class DevHost:
             "maxPollingInterval": "00:00:00.500",
             "visibilityTimeout": "00:00:00",
             "maxDequeueCount": MAX_DEQUEUE_COUNT,
+            "batchSize": BATCH_SIZE,
+            "newBatchThreshold": NEW_BATCH_THRESHOLD,
         }
         host_json.write_text(json.dumps({"version": "2.0", "extensions": {"queues": queues}}))
         env = {
@@ -84,6 +88,7 @@ class DevHost:
             "DEVHOST_SAMPLE_RECORDS": str(self.records_path),
             "SAMPLE_QUEUE": self.sample_queue,
             "FAILING_QUEUE": self.failing_queue,
+            "SLOW_QUEUE": self.slow_queue,
         }
         command = [sys.executable, "-m", "local.devhost", "--app", SAMPLE_APP, "--host-json", str(host_json)]
         with self.log_path.open("wb") as log_file:

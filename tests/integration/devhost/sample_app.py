@@ -5,6 +5,7 @@ Queue and timer functions append one JSON line per run to the file named by DEVH
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -14,6 +15,7 @@ import azure.functions as func
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 _records_lock = threading.Lock()
+_running_slow = 0
 
 
 def record(function: str, **fields: object) -> None:
@@ -65,6 +67,18 @@ async def take_message(msg: func.QueueMessage) -> None:
 def always_fails(msg: func.QueueMessage) -> None:
     record("always_fails", body=msg.get_body().decode(), dequeue_count=msg.dequeue_count)
     raise ValueError("this message can never be handled")
+
+
+@app.queue_trigger(arg_name="msg", queue_name="%SLOW_QUEUE%", connection="AzureWebJobsStorage")
+async def slow_message(msg: func.QueueMessage) -> None:
+    # Async runs share the host's event loop, so a plain counter measures how many are in flight.
+    global _running_slow
+    _running_slow += 1
+    try:
+        record("slow_message", body=msg.get_body().decode(), running=_running_slow)
+        await asyncio.sleep(0.5)
+    finally:
+        _running_slow -= 1
 
 
 @app.timer_trigger(arg_name="timer", schedule="*/1 * * * * *")

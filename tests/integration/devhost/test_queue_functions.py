@@ -5,12 +5,19 @@ from __future__ import annotations
 import base64
 import contextlib
 import uuid
+from typing import Any
 
 import httpx
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
-from tests.integration.devhost.conftest import MAX_DEQUEUE_COUNT, DevHost, wait_for
+from tests.integration.devhost.conftest import (
+    BATCH_SIZE,
+    MAX_DEQUEUE_COUNT,
+    NEW_BATCH_THRESHOLD,
+    DevHost,
+    wait_for,
+)
 
 
 def _queue(devhost: DevHost, name: str) -> QueueClient:
@@ -59,3 +66,20 @@ def test_queue_output_binding_of_an_http_function_feeds_the_queue_function(devho
 
     assert response.status_code == 202
     wait_for(lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the queued run")
+
+
+def test_at_most_batch_size_plus_threshold_messages_run_at_once(devhost: DevHost) -> None:
+    queue = _queue(devhost, devhost.slow_queue)
+    bodies = {f"slow {n} {uuid.uuid4()}" for n in range(3 * BATCH_SIZE)}
+    for body in bodies:
+        queue.send_message(body)
+
+    def all_runs() -> list[dict[str, Any]]:
+        runs = [r for r in devhost.records("slow_message") if r["body"] in bodies]
+        return runs if len(runs) == len(bodies) else []
+
+    runs = wait_for(all_runs, what="every slow message to run")
+
+    most_at_once = max(run["running"] for run in runs)
+    # A whole batch runs together, and a new batch only comes once few enough remain.
+    assert BATCH_SIZE <= most_at_once <= BATCH_SIZE + NEW_BATCH_THRESHOLD
