@@ -235,3 +235,37 @@ def test_imported_records_share_one_created_time_and_creator(
     assert len({r["Created_Time"] for r in records}) == 1
     assert all(r["Created_Time"] == r["Modified_Time"] for r in records)
     assert {r["Created_By"]["email"] for r in records} == {ALICE}
+
+
+def test_sort_by_modified_time_desc_puts_the_latest_edit_first(
+    recruit: RecruitEmulator, alice: httpx.Client
+) -> None:
+    oldest = alice.get("/Contacts", params={"sort_by": "Modified_Time", "sort_order": "asc"}).json()["data"][
+        0
+    ]
+    recruit.control("clock", {"advance_seconds": 2})
+    alice.put(f"/Contacts/{oldest['id']}", json={"data": [{"Department": "Moved"}], "trigger": []})
+    latest = alice.get("/Contacts", params={"sort_by": "Modified_Time", "sort_order": "desc", "per_page": 1})
+    assert latest.json()["data"][0]["id"] == oldest["id"]
+
+
+def test_fields_parameter_limits_the_returned_keys(alice: httpx.Client) -> None:
+    record = alice.get("/Contacts", params={"fields": "Last_Name,Email", "per_page": 1}).json()["data"][0]
+    assert set(record) == {"id", "Last_Name", "Email"}
+
+
+def test_blanking_a_mandatory_field_on_update_is_refused(alice: httpx.Client) -> None:
+    record_id = alice.get("/Contacts", params={"per_page": 1}).json()["data"][0]["id"]
+    response = alice.put(f"/Contacts/{record_id}", json={"data": [{"Last_Name": ""}], "trigger": []})
+    assert response.status_code == 400
+    assert response.json()["data"][0]["code"] == "MANDATORY_NOT_FOUND"
+
+
+def test_event_ending_before_it_starts_is_invalid(alice: httpx.Client) -> None:
+    record = {
+        "Event_Title": "Backwards",
+        "Start_DateTime": "2027-01-01T10:00:00Z",
+        "End_DateTime": "2027-01-01T09:00:00Z",
+    }
+    result = alice.post("/Events", json={"data": [record]}).json()["data"][0]
+    assert result["code"] == "INVALID_DATA" and result["details"]["api_name"] == "End_DateTime"
