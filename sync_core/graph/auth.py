@@ -86,7 +86,11 @@ def _load_cache(serialized: str | None) -> msal.SerializableTokenCache:
 
 
 class DelegatedCredential(AsyncTokenCredential):
-    """Async token credential over one user's MSAL cache; `cache_changed` says when to persist it again."""
+    """Async token credential over one user's MSAL cache; `cache_changed` says when to persist it again.
+
+    Leave `tenant_id` None: consent runs against `organizations`, and MSAL files the access token under that
+    authority, so a tenant-specific authority would not find it and would refresh once for nothing.
+    """
 
     def __init__(
         self,
@@ -109,10 +113,8 @@ class DelegatedCredential(AsyncTokenCredential):
         return bool(self._cache.has_state_changed)
 
     def serialized_cache(self) -> str:
+        """The cache to store (encrypted); serializing also clears `cache_changed`."""
         return str(self._cache.serialize())
-
-    def mark_persisted(self) -> None:
-        self._cache.has_state_changed = False
 
     async def get_token(
         self,
