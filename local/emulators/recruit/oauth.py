@@ -56,7 +56,7 @@ def oauth_routes(emulator: Emulator) -> list[BaseRoute]:
         code = _new_secret()
         state.codes[code] = Grant(
             user.id, state.client_id, params["redirect_uri"], params.get("scope", ""),
-            emulator.now() + timedelta(seconds=CODE_SECONDS),
+            emulator.now() + timedelta(seconds=CODE_SECONDS), params.get("access_type") == "offline",
         )  # fmt: skip
         base = str(request.base_url).rstrip("/")
         query = {"code": code, "location": "us", "accounts-server": base}
@@ -65,7 +65,7 @@ def oauth_routes(emulator: Emulator) -> list[BaseRoute]:
         separator = "&" if "?" in params["redirect_uri"] else "?"
         return RedirectResponse(params["redirect_uri"] + separator + urlencode(query), status_code=302)
 
-    def _tokens(request: Request, user_id: str, refresh_token: str, scope: str, new: bool) -> dict[str, Any]:
+    def _tokens(request: Request, user_id: str, refresh_token: str | None, scope: str) -> dict[str, Any]:
         expires = emulator.now() + timedelta(seconds=ACCESS_TOKEN_SECONDS)
         body: dict[str, Any] = {
             "access_token": emulator.state.issue_access_token(user_id, expires, refresh_token),
@@ -74,7 +74,7 @@ def oauth_routes(emulator: Emulator) -> list[BaseRoute]:
             "token_type": "Bearer",
             "expires_in": ACCESS_TOKEN_SECONDS,
         }
-        if new:
+        if refresh_token is not None:
             body["refresh_token"] = refresh_token
         return body
 
@@ -90,15 +90,19 @@ def oauth_routes(emulator: Emulator) -> list[BaseRoute]:
                 return JSONResponse({"error": "invalid_code"})
             if form.get("redirect_uri") != grant.redirect_uri:
                 return JSONResponse({"error": "invalid_redirect_uri"})
+            if not grant.offline:
+                return JSONResponse(_tokens(request, grant.user_id, None, grant.scope))
             refresh_token = _new_secret()
             state.refresh_tokens[refresh_token] = grant.user_id
-            return JSONResponse(_tokens(request, grant.user_id, refresh_token, grant.scope, new=True))
+            return JSONResponse(_tokens(request, grant.user_id, refresh_token, grant.scope))
         if grant_type == "refresh_token":
             refresh_token = str(form.get("refresh_token", ""))
             user_id = state.refresh_tokens.get(refresh_token)
             if user_id is None:
                 return JSONResponse({"error": "invalid_code"})
-            return JSONResponse(_tokens(request, user_id, refresh_token, "", new=False))
+            body = _tokens(request, user_id, refresh_token, "")
+            del body["refresh_token"]  # a refresh answers only a new access token
+            return JSONResponse(body)
         return JSONResponse({"error": "unsupported_grant_type"})
 
     async def revoke(request: Request) -> Response:

@@ -5,6 +5,7 @@ The guard checks `Authorization: Zoho-oauthtoken <token>` and the rate limit bef
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +41,8 @@ def ratelimit_headers(verdict: Verdict) -> dict[str, str]:
 def fault_response(status: int, retry_after: int) -> Response:
     """Injected faults in Recruit's error shape."""
     if status == 429:
-        headers = {"X-RATELIMIT-LIMIT": "0", "X-RATELIMIT-REMAINING": "0", "X-RATELIMIT-RESET": "0"}
+        reset_ms = int((time.time() + retry_after) * 1000)
+        headers = {"X-RATELIMIT-LIMIT": "0", "X-RATELIMIT-REMAINING": "0", "X-RATELIMIT-RESET": str(reset_ms)}
         response = zoho_error("TOO_MANY_REQUESTS", "too many requests", 429)
         response.headers.update(headers)
         return response

@@ -106,6 +106,7 @@ class Grant:
     redirect_uri: str
     scope: str
     expires: datetime
+    offline: bool = True  # access_type=offline: only then does the code grant carry a refresh token
 
 
 @dataclass

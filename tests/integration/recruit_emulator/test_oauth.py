@@ -79,6 +79,13 @@ def test_code_grant_then_refresh_acts_as_the_chosen_user(recruit: RecruitEmulato
     assert me.json()["users"][0]["time_zone"] == "Europe/London"
 
 
+def test_code_without_offline_access_gives_no_refresh_token(recruit: RecruitEmulator) -> None:
+    response = _authorize(recruit, login_hint=ALICE, access_type="online")
+    code = parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
+    tokens = _token(recruit, grant_type="authorization_code", code=code, redirect_uri=REDIRECT)
+    assert "access_token" in tokens and "refresh_token" not in tokens
+
+
 def test_code_is_single_use(recruit: RecruitEmulator) -> None:
     code = _code_for(recruit, ALICE)["code"][0]
     assert "access_token" in _token(
