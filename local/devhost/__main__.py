@@ -113,7 +113,9 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
 def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="devhost: %(message)s")
-    logging.getLogger("azure").setLevel(logging.WARNING)
+    # Client libraries log every request at INFO; the invocation lines are what matter here.
+    for noisy in ("azure", "httpx", "httpcore", "urllib3", "msal"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _arguments(argv)
     folder = module_folder(args.app)
     # Settings first: the app may read them when imported.

@@ -39,7 +39,10 @@ class QueueStorage:
             connection_string = os.environ.get(connection_setting)
             if not connection_string:
                 raise KeyError(f"setting {connection_setting!r} (a storage connection string) is not set")
-            client = QueueClient.from_connection_string(connection_string, queue_name)
+            # Short storage retries: the poll loop retries anyway, and a dead Azurite should show quickly.
+            client = QueueClient.from_connection_string(
+                connection_string, queue_name, retry_total=2, initial_backoff=0.5, increment_base=2
+            )
             try:
                 with contextlib.suppress(ResourceExistsError):
                     await client.create_queue()
@@ -77,7 +80,7 @@ class QueuePoller:
         self._room = asyncio.Event()
 
     async def run(self) -> None:
-        client = await self.storage.client(self.connection_setting, self.queue_name)
+        client = await self._connect()
         delay = MIN_POLL_DELAY
         while not self.stopping.is_set():
             if len(self.in_flight) > self.options.new_batch_threshold:
@@ -94,6 +97,15 @@ class QueuePoller:
                 continue
             await _first_of(asyncio.sleep(delay), self.stopping.wait())
             delay = min(delay * 2, self.options.max_polling_interval)
+
+    async def _connect(self) -> QueueClient:
+        """Storage may come up after the host (make run starts both): keep trying and say why."""
+        while True:
+            try:
+                return await self.storage.client(self.connection_setting, self.queue_name)
+            except AzureError as error:
+                log.warning("queue %s: storage not reachable (%s); retrying", self.queue_name, error)
+                await asyncio.sleep(self.options.max_polling_interval)
 
     async def drain(self, grace_seconds: float) -> None:
         """Let in-flight runs finish for a while, then abandon the rest (they become visible again)."""
