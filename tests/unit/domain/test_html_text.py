@@ -1,0 +1,51 @@
+"""Outlook HTML bodies become readable plain text for Recruit; plain text becomes a Graph text body."""
+
+from sync_core.domain.html_text import body_to_text, html_to_text, text_to_body
+
+
+def test_paragraphs_and_line_breaks_become_lines() -> None:
+    assert html_to_text("<p>First</p><p>Second<br>Third</p>") == "First\nSecond\nThird"
+
+
+def test_entities_are_decoded() -> None:
+    assert html_to_text("<p>Fish &amp; chips&nbsp;&lt;3 &#8364;5</p>") == "Fish & chips <3 €5"
+
+
+def test_scripts_styles_and_head_are_dropped() -> None:
+    html = (
+        "<html><head><title>t</title><style>p {color: red}</style></head><body>Hi<script>x()</script></body>"
+    )
+    assert html_to_text(html) == "Hi"
+
+
+def test_source_formatting_whitespace_collapses() -> None:
+    assert html_to_text("<div>\n   Meet   the\n   team\n</div>") == "Meet the team"
+
+
+def test_outlook_empty_paragraphs_leave_no_runs_of_blank_lines() -> None:
+    html = "<p>Top</p><p>&nbsp;</p><p>&nbsp;</p><p>&nbsp;</p><p>Bottom</p>"
+    assert html_to_text(html) == "Top\nBottom"
+
+
+def test_consecutive_line_breaks_keep_one_blank_line() -> None:
+    assert html_to_text("a<br><br><br><br>b") == "a\n\nb"
+
+
+def test_list_items_and_table_cells_stay_apart() -> None:
+    html = "<ul><li>one</li><li>two</li></ul><table><tr><td>A</td><td>B</td></tr><tr><td>C</td></tr></table>"
+    assert html_to_text(html) == "- one\n- two\nA\tB\nC"
+
+
+def test_preformatted_text_keeps_its_spacing() -> None:
+    assert html_to_text("<pre>a  b\n  c</pre>") == "a  b\n  c"
+
+
+def test_text_body_is_passed_through_and_html_body_converted() -> None:
+    assert body_to_text({"contentType": "text", "content": "plain\r\ntext"}) == "plain\ntext"
+    assert body_to_text({"contentType": "html", "content": "<b>bold</b>"}) == "bold"
+    assert body_to_text(None) == ""
+
+
+def test_plain_text_is_written_as_a_text_body() -> None:
+    assert text_to_body("Line 1\r\nLine 2") == {"contentType": "text", "content": "Line 1\nLine 2"}
+    assert text_to_body(None) == {"contentType": "text", "content": ""}
