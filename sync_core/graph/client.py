@@ -101,7 +101,11 @@ class _RawResponseHandler(ResponseHandler):
 
 
 class GraphClient:
-    """Sends raw Graph requests for one credential (an app-only tenant or one delegated user)."""
+    """Sends raw Graph requests for one credential (an app-only tenant or one delegated user).
+
+    `mailbox` names the mailbox a request counts against; pass one form for a user (the Graph user id), or the
+    same mailbox would get two separate concurrency gates.
+    """
 
     def __init__(
         self,
@@ -247,4 +251,14 @@ class GraphClient:
         return result
 
     async def close(self) -> None:
+        # The adapter owns its httpx client but offers no close; without this its connections leak.
+        http_client = getattr(self.adapter, "_http_client", None)
+        if isinstance(http_client, httpx.AsyncClient):
+            await http_client.aclose()
         await self.credential.close()
+
+    async def __aenter__(self) -> GraphClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
