@@ -14,7 +14,10 @@ param location string
 @description('Resource group name; empty means rg-<environmentName>.')
 param resourceGroupName string = ''
 
+// Required: an empty azd value fails the deployment at once instead of deploying an app that cannot sign in.
+@minLength(1)
 param microsoftClientId string
+@minLength(1)
 param zohoClientId string
 @secure()
 param tokenEncryptionKeys string = ''
@@ -27,6 +30,7 @@ param zohoClientSecret string = ''
 param zohoAccountsUrl string = 'https://accounts.zoho.com'
 param zohoApiBaseUrl string = 'https://recruit.zoho.com/recruit/v2'
 param publicBaseUrl string = ''
+param ssoTenants string = ''
 param tablePrefix string = ''
 param settingOverrides object = {}
 param alwaysReadyHttpInstances int = 1
@@ -61,6 +65,7 @@ module resources 'resources.bicep' = {
     zohoAccountsUrl: zohoAccountsUrl
     zohoApiBaseUrl: zohoApiBaseUrl
     publicBaseUrl: publicBaseUrl
+    ssoTenants: ssoTenants
     tablePrefix: tablePrefix
     settingOverrides: settingOverrides
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

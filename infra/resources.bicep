@@ -52,6 +52,9 @@ param microsoftAuthorityHost string = 'login.microsoftonline.com'
 @description('PUBLIC_BASE_URL when the app sits behind a custom domain; empty means https://<default host name>.')
 param publicBaseUrl string = ''
 
+@description('SSO_TENANTS: `recruit_org_id=tenant_id` pairs, comma-separated, for orgs whose tenant gave admin consent.')
+param ssoTenants string = ''
+
 @description('TABLE_PREFIX, letters and digits, when several deployments share one storage account.')
 param tablePrefix string = ''
 
@@ -200,6 +203,7 @@ var wiredSettings = {
   ZOHO_ACCOUNTS_URL: zohoAccountsUrl
   ZOHO_API_BASE_URL: zohoApiBaseUrl
   ZOHO_CLIENT_ID: zohoClientId
+  SSO_TENANTS: ssoTenants
 }
 
 // Read by the Functions host itself, not by config.py.
