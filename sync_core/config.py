@@ -18,15 +18,16 @@ class Settings(BaseSettings):
     storage_connection_string: str = Field(
         default="",
         validation_alias=AliasChoices("AzureWebJobsStorage", "storage_connection_string"),
-        description="Connection string for Tables and Queues; empty in Azure, where the managed identity is used.",
+        description="Tables and Queues connection string; empty in Azure (managed identity).",
     )
     storage_account_name: str = Field(
         default="",
         validation_alias=AliasChoices("AzureWebJobsStorage__accountName", "storage_account_name"),
-        description="Storage account reached through DefaultAzureCredential when no connection string is set.",
+        description="Storage account used with DefaultAzureCredential when there is no connection string.",
     )
     table_prefix: str = Field(
-        default="", description="Prefix of every table name (letters and digits), so several stacks share one account."
+        default="",
+        description="Prefix of every table name (letters and digits), so several stacks share one account.",
     )
     queue_sync_requests: str = Field(default="sync-requests", description="Queue of sync pass requests.")
     queue_lifecycle: str = Field(default="lifecycle", description="Queue of enable/disable/teardown steps.")
@@ -34,13 +35,14 @@ class Settings(BaseSettings):
     # --- Secrets at rest ---
     token_encryption_keys: str = Field(
         default="",
-        description="Comma-separated `key_id:base64(32 bytes)` AES-256-GCM keys; the first encrypts, all decrypt.",
+        description="`key_id:base64(32 bytes)` AES-GCM keys, comma-separated; first encrypts, all decrypt.",
     )
     session_secret: str = Field(default="", description="HMAC key signing the Manage page session cookie.")
 
     # --- Public address of this app (webhook URLs, OAuth redirect URIs) ---
     public_base_url: str = Field(
-        default="http://127.0.0.1:7071", description="Base URL at which Graph, Zoho and browsers reach this app."
+        default="http://127.0.0.1:7071",
+        description="Base URL at which Graph, Zoho and browsers reach this app.",
     )
 
     # --- Microsoft Graph and identity ---
@@ -70,7 +72,8 @@ class Settings(BaseSettings):
         description="Scopes asked at Sign in with Zoho.",
     )
     zoho_notifications_scope: str = Field(
-        default="ZohoRecruit.notifications.ALL", description="Scope for watch channels (exact form unconfirmed)."
+        default="ZohoRecruit.notifications.ALL",
+        description="Scope for watch channels (exact form unconfirmed).",
     )
 
     # --- Product rules ---
@@ -79,11 +82,21 @@ class Settings(BaseSettings):
         default="Zoho Recruit Contacts", description="Name of the dedicated Outlook contact folder."
     )
     initial_events_cap: int = Field(default=5000, ge=0, description="Most events copied by an initial sync.")
-    initial_contacts_cap: int = Field(default=10000, ge=0, description="Most contacts copied by an initial sync.")
+    initial_contacts_cap: int = Field(
+        default=10000, ge=0, description="Most contacts copied by an initial sync."
+    )
     delta_window_past_days: int = Field(default=365, ge=1, description="Calendar delta window, days back.")
-    delta_window_future_days: int = Field(default=1095, ge=1, description="Calendar delta window, days ahead.")
+    delta_window_future_days: int = Field(
+        default=1095, ge=1, description="Calendar delta window, days ahead."
+    )
     import_batch_min: int = Field(
-        default=20, ge=2, description="Records created in one second by one creator that mark an import."
+        default=20,
+        ge=2,
+        description="A record made in the same second by the same creator as this many others is an import.",
+    )
+    sso_tenants: str = Field(
+        default="",
+        description="`recruit_org_id=tenant_id` pairs, comma-separated: orgs whose tenant gave admin consent",
     )
     import_sources: str = Field(
         default="Import,Migration", description="Comma-separated `Source` values that mark imported records."
@@ -93,12 +106,30 @@ class Settings(BaseSettings):
     )
 
     # --- Engine tuning ---
-    subscription_lifetime_minutes: int = Field(default=4230, ge=45, le=4230, description="Graph subscription life.")
+    subscription_lifetime_minutes: int = Field(
+        default=4230, ge=45, le=4230, description="Graph subscription life."
+    )
     channel_lifetime_hours: int = Field(default=24, ge=1, le=24, description="Recruit watch channel life.")
-    renew_before_minutes: int = Field(default=720, ge=5, description="Renew subscriptions/channels this early.")
-    lease_seconds: int = Field(default=300, ge=10, description="How long a sync pass lease lasts unless renewed.")
-    graph_max_concurrency: int = Field(default=4, ge=1, le=4, description="Graph requests in flight per mailbox.")
-    initial_sync_chunk: int = Field(default=200, ge=1, description="Items one initial-sync invocation copies.")
+    renew_before_minutes: int = Field(
+        default=720, ge=5, description="Renew subscriptions/channels this early."
+    )
+    lease_seconds: int = Field(
+        default=300, ge=10, description="How long a sync pass lease lasts unless renewed."
+    )
+    graph_max_concurrency: int = Field(
+        default=4, ge=1, le=4, description="Graph requests in flight per mailbox."
+    )
+    initial_sync_chunk: int = Field(
+        default=200, ge=1, description="Items one initial-sync invocation copies."
+    )
+
+    def sso_tenant_of(self, org_id: str) -> str | None:
+        """The Microsoft tenant an organisation connected with admin consent, if any."""
+        for item in self.sso_tenants.split(","):
+            org, sep, tenant = item.strip().partition("=")
+            if sep and org == org_id and tenant:
+                return tenant
+        return None
 
     def encryption_keys(self) -> list[tuple[str, str]]:
         """The configured keys as (key id, base64 key) pairs, the encrypting key first."""
