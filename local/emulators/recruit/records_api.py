@@ -109,6 +109,12 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
             return zoho_error("INVALID_DATA", "invalid sort_by or sort_order", 400, {"param": "sort_by"})
         since = _since(request)
         records = emulator.state.records_of(user.org_id, module)
+        wanted = [i for i in request.query_params.get("ids", "").split(",") if i]
+        if len(wanted) > MAX_WRITE:
+            return zoho_error("LIMIT_EXCEEDED", "too many ids", 400, {"limit": MAX_WRITE})
+        if wanted:
+            wanted_ids = set(wanted)
+            records = [r for r in records if r.id in wanted_ids]
         if since is not None:
             records = [r for r in records if r.modified_time > since]
         records.sort(key=SORT_KEYS[sort_by], reverse=sort_order == "desc")

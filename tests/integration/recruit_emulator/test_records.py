@@ -269,3 +269,9 @@ def test_event_ending_before_it_starts_is_invalid(alice: httpx.Client) -> None:
     }
     result = alice.post("/Events", json={"data": [record]}).json()["data"][0]
     assert result["code"] == "INVALID_DATA" and result["details"]["api_name"] == "End_DateTime"
+
+
+def test_list_by_ids_fetches_just_those_records(alice: httpx.Client) -> None:
+    ids = [r["id"] for r in alice.get("/Contacts", params={"per_page": 3}).json()["data"]]
+    listed = alice.get("/Contacts", params={"ids": f"{ids[0]},{ids[2]},461233000000999999"}).json()["data"]
+    assert [r["id"] for r in listed] == [ids[0], ids[2]]
