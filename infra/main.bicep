@@ -31,6 +31,8 @@ param zohoAccountsUrl string = 'https://accounts.zoho.com'
 param zohoApiBaseUrl string = 'https://recruit.zoho.com/recruit/v2'
 param publicBaseUrl string = ''
 param ssoTenants string = ''
+@description('Signed-in user or pipeline (azd sets AZURE_PRINCIPAL_ID); may set Key Vault secrets.')
+param principalId string = ''
 param tablePrefix string = ''
 param settingOverrides object = {}
 param alwaysReadyHttpInstances int = 1
@@ -66,6 +68,7 @@ module resources 'resources.bicep' = {
     zohoApiBaseUrl: zohoApiBaseUrl
     publicBaseUrl: publicBaseUrl
     ssoTenants: ssoTenants
+    keyVaultAdminPrincipalId: principalId
     tablePrefix: tablePrefix
     settingOverrides: settingOverrides
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

@@ -85,6 +85,9 @@ param instanceMemoryMB int = 2048
 @minValue(1)
 param httpPerInstanceConcurrency int = 1
 
+@description('Object id of whoever rotates secrets (gets Key Vault Secrets Officer); empty grants nobody.')
+param keyVaultAdminPrincipalId string = ''
+
 @description('Storage replication.')
 param storageSkuName string = 'Standard_LRS'
 
@@ -150,6 +153,7 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     keyVaultName: keyVault.outputs.name
+    secretsOfficerPrincipalId: keyVaultAdminPrincipalId
   }
 }
 

@@ -10,6 +10,9 @@ param storageAccountName string
 @description('Key Vault holding the app\'s secrets.')
 param keyVaultName string
 
+@description('Object id of a person or pipeline that may set secrets (key rotation); empty grants nobody.')
+param secretsOfficerPrincipalId string = ''
+
 // Built-in role definition ids (the same in every tenant).
 var storageRoles = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: host leases and the deployment package
@@ -17,6 +20,8 @@ var storageRoles = [
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: connections, sync state, links, log
 ]
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+// In RBAC mode even a subscription Owner cannot write secrets without a data role.
+var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -45,5 +50,14 @@ resource vaultAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+resource secretsOfficerAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
+  name: guid(vault.id, secretsOfficerPrincipalId, keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: secretsOfficerPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
   }
 }
