@@ -1,0 +1,87 @@
+"""The small interface behind which each kind of sync (calendar, contacts) keeps what is specific to it.
+
+The engine (enable, initial sync, reconcile, teardown) is written once against `SyncKind`; a kind supplies its
+modules, container calls, delta, conversions between API payloads and canonical fields, and its SyncPolicy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from sync_core.config import Settings
+from sync_core.domain.items import FieldValues, GraphChange, RecruitChange
+from sync_core.domain.policy import SyncPolicy
+from sync_core.graph.client import GraphClient
+from sync_core.graph.delta import DeltaRound
+from sync_core.graph.paths import ItemKind
+
+KindName = Literal["calendar", "contacts"]
+
+
+@dataclass(frozen=True)
+class KindContext:
+    """What conversions need to know about the connection they convert for."""
+
+    settings: Settings
+    recruit_user_id: str
+    recruit_user_name: str
+    time_zone: str  # the Recruit user's IANA zone: Recruit date-times are written in it
+    owner_fields: Mapping[str, str] = field(default_factory=dict)  # module -> api_name of its ownerlookup
+    mapping: Sequence[Mapping[str, str]] | None = None  # contacts: the user's field mapping
+    # module -> its field metadata (api_name, data_type, length, ...)
+    recruit_fields: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+
+
+class SyncKind(Protocol):
+    name: KindName
+    graph_item_kind: ItemKind
+    recruit_modules: tuple[str, ...]  # every module that syncs, e.g. ("Events", "Interviews")
+    watch_events: tuple[str, ...]  # Recruit watch channel events, e.g. ("Events.all", "Interviews.all")
+
+    def container_name(self, settings: Settings) -> str: ...
+
+    def policy(self, ctx: KindContext) -> SyncPolicy: ...
+
+    async def find_or_create_container(self, graph: GraphClient, mailbox: str, name: str) -> str: ...
+
+    async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool: ...
+
+    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None: ...
+
+    def subscription_resource(self, mailbox: str, container_id: str) -> str: ...
+
+    async def delta(
+        self, graph: GraphClient, mailbox: str, container_id: str, delta_link: str | None, now: datetime
+    ) -> DeltaRound:
+        """Every change since `delta_link` (None: a fresh round of everything, e.g. after a 410)."""
+        ...
+
+    def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
+        """A Recruit record as the planner sees it; `in_scope` False when the user does not own it."""
+        ...
+
+    def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:
+        """A Graph item (full, or `@removed`) as the planner sees it; None for items that never sync
+        (e.g. occurrences of a series, which follow their master)."""
+        ...
+
+    def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        """The Recruit record payload holding `fields` (only those given: updates send changed fields)."""
+        ...
+
+    def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        """The Graph item body holding `fields` (only those given); never attendees."""
+        ...
+
+    def initial_selection(
+        self, records: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, cap: int
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """The (module, record) pairs an initial sync copies, in the order it copies them, at most `cap`."""
+        ...
+
+    def title(self, fields: FieldValues) -> str:
+        """What the sync log calls an item."""
+        ...
