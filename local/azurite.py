@@ -75,7 +75,11 @@ class AzuriteProcess:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            # In memory there is nothing to flush, and a graceful stop waits ~10 s on idle keep-alive clients.
+            if self.in_memory:
+                self.process.kill()
+            else:
+                self.process.terminate()
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
