@@ -85,6 +85,7 @@ class _Planner:
     graph: dict[str, GraphChange]
     actions: list[Action] = field(default_factory=list)
     used_recruit: set[str] = field(default_factory=set)
+    claimed_graph: set[str] = field(default_factory=set)
 
     def run(self) -> list[Action]:
         self._plan_linked_pairs()
@@ -199,12 +200,19 @@ class _Planner:
     def _recreate_in_graph(self, link: Link, recruit: RecruitChange) -> None:
         # Edit beats delete: the Outlook copy was deleted but Recruit changed since, so it comes back.
         assert link.recruit is not None and recruit.fields is not None
+        tombstone = Link.tombstone(None, link.graph_id)
+        recreated = self._unlinked_copies(link.recruit.key)
+        if recreated:
+            # A previous attempt made the new copy and crashed before storing its link: adopt it.
+            self.claimed_graph.add(recreated[0].graph_id)
+            self.actions.append(StoreLink(tombstone, "Outlook copy deleted, replaced by a new one"))
+            self._adopt_tagged(recreated[0], recruit)
+            return
         module = link.recruit.module
         names = self.policy.names(module)
         agreed = _overlay(project(link.snapshot, names), recruit.fields, self._r_names(module))
         new_link = Link(link.recruit, None, fingerprint(agreed, names), agreed, recruit.modified, None)
         transaction = transaction_id(link.recruit.key, link.graph_id)
-        tombstone = Link.tombstone(None, link.graph_id)
         self.actions.append(CreateInGraph(link.recruit, agreed, new_link, transaction, tombstone))
 
     # --- crash-safe adoption of Recruit creates ---------------------------------------------------------
@@ -247,11 +255,24 @@ class _Planner:
 
     # --- Graph items without a link ---------------------------------------------------------------------
 
+    def _unlinked_copies(self, recruit_key: str) -> list[GraphChange]:
+        """Live Outlook items tagged with `recruit_key` that no link names, in id order."""
+        return [
+            self.graph[graph_id]
+            for graph_id in sorted(self.graph)
+            if self.graph[graph_id].tag == recruit_key
+            and not self.graph[graph_id].gone
+            and graph_id not in self.links.by_graph
+            and graph_id not in self.claimed_graph
+        ]
+
     def _plan_tagged_graph_items(self) -> None:
         adopted: set[str] = set()
         for graph_id in sorted(self.graph):
             graph = self.graph[graph_id]
             if graph_id in self.links.by_graph or graph.gone or graph.tag is None:
+                continue
+            if graph_id in self.claimed_graph:
                 continue
             tag = graph.tag
             owner = self.links.by_recruit.get(tag)

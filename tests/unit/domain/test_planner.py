@@ -249,3 +249,13 @@ def test_outlook_copy_made_before_a_crash_goes_when_the_record_was_deleted_meanw
     world.sync_until_quiet()
     assert world.outlook == {}
     assert world.disagreements() == []
+
+
+def test_crash_after_recreating_a_deleted_copy_adopts_the_new_copy(world: World) -> None:
+    key, graph_id = synced_event(world)
+    world.outlook_user_deletes(graph_id)
+    world.recruit_user_edits(key, {"subject": "Still on"})
+    world.sync(crash_after_steps=1)  # the new copy exists in Outlook, the link still names the deleted one
+    world.sync_until_quiet()
+    assert len(world.outlook) == 1
+    assert world.disagreements() == []
