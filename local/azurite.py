@@ -66,7 +66,9 @@ class AzuriteProcess:
         deadline = time.monotonic() + timeout
         while not all(_port_open(p) for p in (self.blob_port, self.queue_port, self.table_port)):
             if self.process.poll() is not None:
-                raise RuntimeError(f"Azurite exited with {self.process.returncode}; see {self.data_dir}/azurite.log")
+                raise RuntimeError(
+                    f"Azurite exited with {self.process.returncode}; see {self.data_dir}/azurite.log"
+                )
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("Azurite did not open its ports in time")

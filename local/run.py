@@ -11,11 +11,10 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 from types import FrameType
 
 from local.azurite import AzuriteProcess
-from local.demo import demo_document, seed_product_storage
+from local.demo import demo_document, sso_tenants_setting
 from local.stack import ROOT, ChildProcess, Endpoints, LocalSecrets, product_environment, wait_for_http
 
 STATE_DIR = ROOT / ".local"
@@ -44,6 +43,7 @@ def main() -> int:
         public_base_url=f"http://127.0.0.1:{devhost_port}",
     )
     env = product_environment(endpoints, LocalSecrets.load_or_create(STATE_DIR / "secrets.json"))
+    env["SSO_TENANTS"] = sso_tenants_setting()
     logs = STATE_DIR / "logs"
     children = [
         ChildProcess(
@@ -58,7 +58,8 @@ def main() -> int:
              "--seed", str(ROOT / "local/seed/recruit.json")],
             logs / "recruit.log",
         ),
-        ChildProcess("dev host", ["-m", "local.devhost", "--port", str(devhost_port)], logs / "devhost.log", env),
+        ChildProcess("dev host", ["-m", "local.devhost", "--port", str(devhost_port)],
+                     logs / "devhost.log", env),
     ]  # fmt: skip
 
     stopping = False
@@ -77,14 +78,13 @@ def main() -> int:
             child.start()
         wait_for_http(f"{endpoints.graph_base_url}/_emulator/stats", 60, children[0].process)
         wait_for_http(f"{endpoints.recruit_base_url}/_emulator/stats", 60, children[1].process)
-        seed_product_storage(env)
-        demo = demo_document(ROOT / "local/seed/graph.json", ROOT / "local/seed/recruit.json")
-        (STATE_DIR / "demo.json").write_text(json.dumps(demo, indent=2))
+        (STATE_DIR / "demo.json").write_text(json.dumps(demo_document(), indent=2))
         print("starting the dev host ...", flush=True)
         children[2].start()
         wait_for_http(f"{endpoints.public_base_url}/api/health", 90, children[2].process)
         print(f"\nManage page: {endpoints.public_base_url}/api/ui", flush=True)
-        print(f"Demo users:  {STATE_DIR / 'demo.json'} (logs in {logs}); Ctrl-C stops everything.", flush=True)
+        print(f"Demo users:  {STATE_DIR / 'demo.json'}   Logs: {logs}", flush=True)
+        print("Ctrl-C stops everything.", flush=True)
         while not stopping:
             for child in children:
                 if child.process is None or child.process.poll() is not None:

@@ -56,7 +56,9 @@ class LocalSecrets:
         return made
 
 
-def product_environment(endpoints: Endpoints, local_secrets: LocalSecrets, table_prefix: str = "") -> dict[str, str]:
+def product_environment(
+    endpoints: Endpoints, local_secrets: LocalSecrets, table_prefix: str = ""
+) -> dict[str, str]:
     """The app settings that point the product at a local stack (names as in sync_core/config.py)."""
     return {
         "AzureWebJobsStorage": endpoints.storage_connection_string,
@@ -84,7 +86,7 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | N
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process for {url} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError) as exc:
