@@ -1,0 +1,219 @@
+"""The calendar kind: Recruit Events and Interviews <-> events of the dedicated Outlook calendar.
+
+Conversions live in `recruit.event_codec` and `graph.event_codec`; this class adds the policy and normalising.
+
+Contract for the engine: some canonical fields are written together (`WRITE_GROUPS`). Pass `to_graph` and
+`to_recruit` every field of a group when any of them changed (`CalendarKind.write_fields` completes a set of
+changed names): the Graph body is rebuilt from description + participants (+ a recurrence Outlook cannot
+express, kept in the body), and start/end/all_day only make sense together. `to_graph` raises
+IncompleteFields when start comes without end, description without participants (or the reverse), or an
+unsupported recurrence without the body's fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+
+from sync_core.config import Settings
+from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
+from sync_core.domain.policy import FieldRule, SyncPolicy
+from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
+from sync_core.domain.timezones import zone
+from sync_core.engine.kinds import KindContext, KindName
+from sync_core.graph import containers
+from sync_core.graph import event_codec as graph_codec
+from sync_core.graph.client import GraphClient
+from sync_core.graph.delta import DeltaRound, calendar_delta
+from sync_core.graph.paths import ItemKind
+from sync_core.graph.subscriptions import calendar_resource
+from sync_core.recruit import event_codec as recruit_codec
+from sync_core.recruit.event_codec import DEFAULT_OWNER_FIELDS, EVENTS, INTERVIEWS
+
+_EVENTS_ONLY = frozenset({EVENTS})
+WRITE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"start", "end", "all_day"}),
+    frozenset({"description", "participants", "recurrence"}),
+)
+# Graph types that never sync on their own: occurrences and exceptions follow their series master.
+_REQUIRED_PAIRS = (frozenset({"start", "end"}), frozenset({"description", "participants"}))
+_SERIES_MEMBERS = frozenset({"occurrence", "exception"})
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class IncompleteFields(ValueError):
+    """`to_graph` was given part of a WRITE_GROUP: the write would lose or garble the rest."""
+
+
+def canonical_recurrence(rule: str | None, start: JsonValue, time_zone: str) -> str | None:
+    """One spelling per rule, whichever side it came from: as Outlook would express it, with DTSTART the
+    event's first day in `time_zone` and UNTIL a date. Rules Outlook cannot express stay as written."""
+    text = (rule or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text:
+        return None
+    if isinstance(start, datetime):
+        first_day: date | None = start.astimezone(zone(time_zone)).date()
+    else:
+        first_day = start if isinstance(start, date) else None
+    if first_day is None:
+        return text
+    try:
+        return graph_to_rrule(rrule_to_graph(text, first_day, time_zone))
+    except UnsupportedRecurrence:
+        return text
+
+
+def _modified(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return _EPOCH
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class CalendarKind:
+    """`SyncKind` for the calendar. Build with `CalendarKind(settings)`."""
+
+    name: KindName = "calendar"
+    graph_item_kind: ItemKind = "event"
+    recruit_modules: tuple[str, ...] = (EVENTS, INTERVIEWS)
+    watch_events: tuple[str, ...] = ("Events.all", "Interviews.all")
+    write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- policy and names ---
+
+    def container_name(self, settings: Settings) -> str:
+        return settings.calendar_name
+
+    def policy(self, ctx: KindContext) -> SyncPolicy:
+        return SyncPolicy(
+            fields=(
+                FieldRule("title"),
+                FieldRule("start"),
+                FieldRule("end"),
+                FieldRule("all_day", modules=_EVENTS_ONLY),
+                FieldRule("location"),
+                FieldRule("description"),
+                FieldRule("reminder_minutes", modules=_EVENTS_ONLY),
+                FieldRule("recurrence", modules=_EVENTS_ONLY),
+                FieldRule("participants", direction="to_graph"),
+            ),
+            create_module=EVENTS,
+            never_delete_modules=frozenset({INTERVIEWS}),
+        )
+
+    def write_fields(self, changed: Iterable[str]) -> set[str]:
+        """`changed` completed with the rest of every WRITE_GROUP it touches."""
+        names = set(changed)
+        for group in WRITE_GROUPS:
+            if names & group:
+                names |= group
+        return names
+
+    def title(self, fields: FieldValues) -> str:
+        return str(fields.get("title") or "").strip() or "(no title)"
+
+    # --- container, subscription, delta ---
+
+    async def find_or_create_container(self, graph: GraphClient, mailbox: str, name: str) -> str:
+        return await containers.find_or_create_calendar(graph, mailbox, name)
+
+    async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
+        return await containers.calendar_exists(graph, mailbox, container_id)
+
+    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
+        await containers.delete_calendar(graph, mailbox, container_id)
+
+    def subscription_resource(self, mailbox: str, container_id: str) -> str:
+        return calendar_resource(mailbox, container_id)
+
+    def delta_window(self, now: datetime) -> tuple[datetime, datetime]:
+        return (
+            now - timedelta(days=self.settings.delta_window_past_days),
+            now + timedelta(days=self.settings.delta_window_future_days),
+        )
+
+    async def delta(
+        self, graph: GraphClient, mailbox: str, container_id: str, delta_link: str | None, now: datetime
+    ) -> DeltaRound:
+        window_start, window_end = self.delta_window(now)
+        return await calendar_delta(graph, mailbox, container_id, window_start, window_end, delta_link)
+
+    # --- conversions ---
+
+    def _recruit_fields(
+        self, module: str, record: Mapping[str, Any], ctx: KindContext
+    ) -> dict[str, JsonValue]:
+        fields = recruit_codec.read_record(module, record)
+        if module == EVENTS:
+            fields["recurrence"] = canonical_recurrence(
+                str(fields.get("recurrence") or ""), fields.get("start"), ctx.time_zone
+            )
+        return fields
+
+    def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
+        owner_field = ctx.owner_fields.get(module) or DEFAULT_OWNER_FIELDS[module]
+        return RecruitChange(
+            ref=RecruitRef(module, str(record["id"])),
+            fields=self._recruit_fields(module, record, ctx),
+            modified=_modified(record.get("Modified_Time")),
+            in_scope=recruit_codec.owner_id(record, owner_field) == ctx.recruit_user_id,
+        )
+
+    def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:
+        graph_id = str(item["id"])
+        if "@removed" in item:
+            # A removal carries no modification time; it is news as of now.
+            return GraphChange(graph_id, None, datetime.now(UTC), deleted=True, tag=tag)
+        if item.get("type") in _SERIES_MEMBERS:
+            return None
+        fields = graph_codec.read_event(item)
+        fields["recurrence"] = canonical_recurrence(
+            str(fields.get("recurrence") or ""), fields.get("start"), ctx.time_zone
+        )
+        return GraphChange(graph_id, fields, _modified(item.get("lastModifiedDateTime")), tag=tag)
+
+    def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        allowed = set(self.policy(ctx).recruit_writable(module))
+        return recruit_codec.write_record(
+            module, {name: value for name, value in fields.items() if name in allowed}, ctx.time_zone
+        )
+
+    def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        for pair in _REQUIRED_PAIRS:
+            if len(pair & set(fields)) == 1:
+                raise IncompleteFields(
+                    f"to_graph needs {sorted(pair)} together, got only {sorted(pair & set(fields))}"
+                )
+        body = graph_codec.write_event(fields, ctx.time_zone)
+        if fields.get("recurrence") and body.get("recurrence") is None and "body" not in body:
+            # The rule Outlook cannot express is kept in the body, which needs description and participants.
+            raise IncompleteFields(
+                "an unsupported recurrence needs description and participants to be written"
+            )
+        return body
+
+    # --- initial sync ---
+
+    def initial_selection(
+        self, records: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, cap: int
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """Future (not yet ended) records soonest first, then past ones most recently ended first."""
+        future: list[tuple[datetime, tuple[str, Mapping[str, Any]]]] = []
+        past: list[tuple[datetime, tuple[str, Mapping[str, Any]]]] = []
+        for module, record in records:
+            end = recruit_codec.end_instant(module, record) or _EPOCH
+            if end >= now:
+                future.append((recruit_codec.start_instant(module, record) or end, (module, record)))
+            else:
+                past.append((end, (module, record)))
+        future.sort(key=lambda pair: pair[0])
+        past.sort(key=lambda pair: pair[0], reverse=True)
+        return [pair for _, pair in future + past][: max(0, cap)]
