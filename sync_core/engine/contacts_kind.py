@@ -1,0 +1,218 @@
+"""The contacts kind: Recruit Contacts <-> contacts of the dedicated Outlook folder, through the mapping.
+
+Canonical field names are the mapping's Graph paths (`givenName`, `emailAddresses[2]`, `otherAddress.city`).
+
+Contract for the engine, beyond `SyncKind`:
+- `write_fields(changed)` completes a set of changed names: a PATCH of one list element or address part
+  replaces the whole Graph property, and displayName is derived from the name fields, so pass `to_graph`
+  every name it returns (values from the link's agreed snapshot; names the snapshot lacks as None).
+- `to_recruit` leaves a client lookup as `{"name": ...}`; before writing, call
+  `await kind.resolve_lookups(module, payload, recruit)`, which turns it into `{"id": ...}` (exact name
+  match) or drops the field when no client has that name. It never creates a client. Log the notes it
+  returns and those of `recruit_notes(module, fields, ctx)` (truncations, the Last_Name fallback).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sync_core.config import Settings
+from sync_core.domain.contact_fields import (
+    CLIENT_LOOKUP_MODULE,
+    DEFAULT_MAPPING,
+    DISPLAY_SOURCES,
+    GRAPH_FIELDS,
+    MappingEntry,
+    RecruitField,
+    RecruitPayload,
+    display_name,
+    group_of,
+    read_graph,
+    read_recruit,
+    write_graph,
+    write_recruit,
+)
+from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
+from sync_core.domain.policy import FieldRule, SyncPolicy
+from sync_core.engine.kinds import KindContext, KindName
+from sync_core.graph import containers
+from sync_core.graph.client import GraphClient
+from sync_core.graph.delta import DeltaRound, contacts_delta
+from sync_core.graph.paths import ItemKind
+from sync_core.graph.subscriptions import contacts_resource
+from sync_core.recruit.client import RecruitClient
+
+CONTACTS = "Contacts"
+DEFAULT_OWNER_FIELD = "Contact_Owner"
+# Every catalog property is selected, not only the mapped ones: a delta link keeps its $select, and a later
+# mapping change must find its new fields in the next round.
+DELTA_SELECT: tuple[str, ...] = tuple(
+    dict.fromkeys(["displayName", "lastModifiedDateTime", *(group_of(f.path) for f in GRAPH_FIELDS)])
+)
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+_GROUPS: dict[str, tuple[str, ...]] = {}
+for _field in GRAPH_FIELDS:
+    _GROUPS.setdefault(group_of(_field.path), ())
+    _GROUPS[group_of(_field.path)] += (_field.path,)
+
+logger = logging.getLogger(__name__)
+
+
+def _modified(value: Any) -> datetime:
+    if not value:
+        return _EPOCH
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _owner_id(record: Mapping[str, Any], owner_field: str) -> str | None:
+    owner = record.get(owner_field)
+    owner_id = owner.get("id") if isinstance(owner, Mapping) else owner
+    return str(owner_id) if owner_id not in (None, "") else None
+
+
+class ContactsKind:
+    """`SyncKind` for contacts. Build with `ContactsKind(settings)`."""
+
+    name: KindName = "contacts"
+    graph_item_kind: ItemKind = "contact"
+    recruit_modules: tuple[str, ...] = (CONTACTS,)
+    watch_events: tuple[str, ...] = ("Contacts.create", "Contacts.edit", "Contacts.delete")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- mapping and policy ---
+
+    @staticmethod
+    def mapping(ctx: KindContext) -> Sequence[MappingEntry]:
+        return ctx.mapping if ctx.mapping else DEFAULT_MAPPING
+
+    @staticmethod
+    def recruit_fields(ctx: KindContext) -> list[RecruitField]:
+        """Metadata of the mapped fields; one missing from a stale metadata cache is taken as plain text."""
+        known = {
+            str(meta["api_name"]): RecruitField.from_metadata(meta)
+            for meta in ctx.recruit_fields.get(CONTACTS, ())
+        }
+        result = list(known.values())
+        for entry in ContactsKind.mapping(ctx):
+            if entry["recruit"] not in known:
+                result.append(RecruitField(entry["recruit"], entry["recruit"], "text"))
+        return result
+
+    def container_name(self, settings: Settings) -> str:
+        return settings.contact_folder_name
+
+    def policy(self, ctx: KindContext) -> SyncPolicy:
+        return SyncPolicy(
+            fields=tuple(FieldRule(entry["graph"]) for entry in self.mapping(ctx)), create_module=CONTACTS
+        )
+
+    def write_fields(self, changed: Iterable[str]) -> set[str]:
+        """`changed` plus every path of each Graph list or address it touches, and the name fields."""
+        names = set(changed)
+        for path in list(names):
+            names.update(_GROUPS.get(group_of(path), ()))
+        if names & set(DISPLAY_SOURCES):
+            names.update(DISPLAY_SOURCES)
+        return names
+
+    def title(self, fields: FieldValues) -> str:
+        return display_name(fields) or "(no name)"
+
+    # --- container, subscription, delta ---
+
+    async def find_or_create_container(self, graph: GraphClient, mailbox: str, name: str) -> str:
+        return await containers.find_or_create_contact_folder(graph, mailbox, name)
+
+    async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
+        return await containers.contact_folder_exists(graph, mailbox, container_id)
+
+    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
+        await containers.delete_contact_folder(graph, mailbox, container_id)
+
+    def subscription_resource(self, mailbox: str, container_id: str) -> str:
+        return contacts_resource(mailbox, container_id)
+
+    async def delta(
+        self, graph: GraphClient, mailbox: str, container_id: str, delta_link: str | None, now: datetime
+    ) -> DeltaRound:
+        return await contacts_delta(graph, mailbox, container_id, delta_link, select=DELTA_SELECT)
+
+    # --- conversions ---
+
+    def recruit_values(self, record: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue]:
+        by_name = {f.api_name: f for f in self.recruit_fields(ctx)}
+        return {
+            entry["graph"]: read_recruit(record, by_name[entry["recruit"]]) for entry in self.mapping(ctx)
+        }
+
+    def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
+        owner_field = ctx.owner_fields.get(module) or DEFAULT_OWNER_FIELD
+        return RecruitChange(
+            ref=RecruitRef(module, str(record["id"])),
+            fields=self.recruit_values(record, ctx),
+            modified=_modified(record.get("Modified_Time")),
+            in_scope=_owner_id(record, owner_field) == ctx.recruit_user_id,
+        )
+
+    def graph_values(self, item: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue]:
+        return {entry["graph"]: read_graph(item, entry["graph"]) for entry in self.mapping(ctx)}
+
+    def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:
+        graph_id = str(item["id"])
+        if "@removed" in item:
+            # A removal carries no modification time; it is news as of now.
+            return GraphChange(graph_id, None, datetime.now(UTC), deleted=True, tag=tag)
+        fields = self.graph_values(item, ctx)
+        return GraphChange(graph_id, fields, _modified(item.get("lastModifiedDateTime")), tag=tag)
+
+    def _payload(self, fields: FieldValues, ctx: KindContext) -> RecruitPayload:
+        return write_recruit(fields, self.mapping(ctx), self.recruit_fields(ctx))
+
+    def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        return self._payload(fields, ctx).values
+
+    def recruit_notes(self, module: str, fields: FieldValues, ctx: KindContext) -> tuple[str, ...]:
+        """What `to_recruit` changed in `fields` (truncations, required-field fallbacks), for the log."""
+        return self._payload(fields, ctx).notes
+
+    def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
+        body = write_graph(fields)
+        if any(path in fields for path in DISPLAY_SOURCES):
+            # Outlook shows displayName, and a contact without one appears blank in the folder.
+            body["displayName"] = display_name(fields) or ""
+        return body
+
+    async def resolve_lookups(
+        self, module: str, payload: dict[str, Any], recruit: RecruitClient
+    ) -> list[str]:
+        """Turn each `{"name": ...}` client lookup of `payload` into `{"id": ...}` of the client with exactly
+        that name; with no such client the field is left out (Recruit keeps its value). Returns log notes."""
+        notes: list[str] = []
+        for api_name, value in list(payload.items()):
+            if not (isinstance(value, dict) and set(value) == {"name"}):
+                continue
+            name = str(value["name"])
+            matches = await recruit.search(CLIENT_LOOKUP_MODULE, [("Client_Name", "equals", name)])
+            exact = [m for m in matches if str(m.get("Client_Name", "")) == name]
+            if len(exact) == 1:
+                payload[api_name] = {"id": str(exact[0]["id"])}
+                continue
+            del payload[api_name]
+            reason = "no client" if not exact else f"{len(exact)} clients"
+            notes.append(f"{api_name}: {reason} named {name!r} in Recruit; left unchanged")
+        return notes
+
+    # --- initial sync ---
+
+    def initial_selection(
+        self, records: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, cap: int
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """Most recently modified first, at most `cap`."""
+        ordered = sorted(records, key=lambda pair: _modified(pair[1].get("Modified_Time")), reverse=True)
+        return ordered[: max(0, cap)]
