@@ -115,6 +115,15 @@ def _is_date(value: JsonValue) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
+def _timed(moment: datetime, time_zone: str) -> dict[str, str]:
+    """`{dateTime, timeZone}` in `time_zone`, or in UTC when the local time is ambiguous (the repeated hour
+    when clocks go back): a wall time cannot say which of the two it means, so it would shift by an hour."""
+    local = moment.astimezone(zone(time_zone))
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return graph_datetime(moment, "UTC")
+    return graph_datetime(moment, time_zone)
+
+
 def write_times(start: JsonValue, end: JsonValue, time_zone: str) -> dict[str, Any]:
     """`start`, `end` and `isAllDay`, written in the user's zone so Outlook shows local times."""
     windows = to_windows(time_zone)
@@ -123,11 +132,7 @@ def write_times(start: JsonValue, end: JsonValue, time_zone: str) -> dict[str, A
         graph_start, graph_end = graph_all_day(start, max(start, end - timedelta(days=1)), windows)
         return {"start": graph_start, "end": graph_end, "isAllDay": True}
     if isinstance(start, datetime) and isinstance(end, datetime):
-        return {
-            "start": graph_datetime(start, windows),
-            "end": graph_datetime(end, windows),
-            "isAllDay": False,
-        }
+        return {"start": _timed(start, windows), "end": _timed(end, windows), "isAllDay": False}
     raise ValueError("start and end must both be dates (all-day) or both date-times")
 
 

@@ -214,3 +214,12 @@ def test_initial_selection_takes_future_soonest_first_then_recently_ended(kind: 
     records.append(event("interview", 5, module="Interviews"))
     chosen = kind.initial_selection(records, now, cap=5)
     assert [record["id"] for _, record in chosen] == ["running", "soon", "interview", "later", "recent"]
+
+
+def test_a_time_in_the_repeated_hour_is_written_in_utc_so_it_keeps_its_instant(kind: CalendarKind) -> None:
+    second_one_am = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # 01:00 EST, after 01:00 EDT an hour earlier
+    body = kind.to_graph(
+        {"start": second_one_am, "end": second_one_am + timedelta(hours=1)}, context("America/New_York")
+    )
+    assert body["start"] == {"dateTime": "2026-11-01T06:00:00.0000000", "timeZone": "UTC"}
+    assert body["end"]["timeZone"] == "Eastern Standard Time"
