@@ -10,6 +10,16 @@ from dataclasses import dataclass
 
 from sync_core.domain.items import FieldValues, Link, RecruitRef
 
+# The apply contract, for the engine:
+# - Run actions in list order. After an action's side effect succeeds, store its link: `link_after`
+#   (None: store nothing yet, a later action of the same pair does), or for drops remove the old link's
+#   rows and write the `tombstone`'s rows. A link is stored as the rows (`r:{key}`, `g:{graph id}`) of
+#   whichever ids it holds.
+# - Creates: fill in the new id with `link_after.with_graph_id(..)` / `.with_recruit(..)`. CreateInRecruit
+#   stores `intent_link` before the create. CreateInGraph sends `transaction_id` and the tag `ref.key`.
+# - A delete of something already gone counts as success. Skip is only a log line.
+# - Advance the delta link and the Recruit watermark only after every action of the pass is applied.
+
 
 def transaction_id(recruit_key: str, replaced_graph_id: str | None = None) -> str:
     """Deterministic Graph `transactionId` for creating the copy of `recruit_key`.
@@ -115,7 +125,8 @@ class Unlink:
 
 @dataclass(frozen=True)
 class Skip:
-    """Nothing to do, but worth a log line (`subject`: the Recruit key or Graph id concerned)."""
+    """No write, but worth a log line: a conflict settled by time, a tagged item whose record is missing.
+    `subject`: the Recruit key or Graph id concerned."""
 
     subject: str
     reason: str

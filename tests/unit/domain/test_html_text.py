@@ -1,5 +1,11 @@
 """Outlook HTML bodies become readable plain text for Recruit; plain text becomes a Graph text body."""
 
+import string
+from html import escape
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sync_core.domain.html_text import body_to_text, html_to_text, text_to_body
 
 
@@ -49,3 +55,17 @@ def test_text_body_is_passed_through_and_html_body_converted() -> None:
 def test_plain_text_is_written_as_a_text_body() -> None:
     assert text_to_body("Line 1\r\nLine 2") == {"contentType": "text", "content": "Line 1\nLine 2"}
     assert text_to_body(None) == {"contentType": "text", "content": ""}
+
+
+@given(st.text(max_size=200))
+def test_any_markup_converts_without_error_to_trimmed_lines(html: str) -> None:
+    text = html_to_text(html)
+    assert text == text.strip("\n")
+    assert "\n\n\n" not in text
+
+
+@given(st.lists(st.text(alphabet=string.ascii_letters + string.digits + " .,!?", max_size=20), max_size=6))
+def test_plain_lines_rendered_as_outlook_html_come_back_as_the_same_lines(lines: list[str]) -> None:
+    html = "<html><body>" + "".join(f"<div>{escape(line)}</div>" for line in lines) + "</body></html>"
+    expected = [" ".join(line.split()) for line in lines if line.strip()]
+    assert html_to_text(html) == "\n".join(expected)
