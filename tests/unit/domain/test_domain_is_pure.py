@@ -1,0 +1,29 @@
+"""The domain depends on nothing of ours outside itself and does no I/O (DESIGN.md: dependencies inward)."""
+
+import ast
+import sys
+from pathlib import Path
+
+import sync_core.domain
+
+DOMAIN = Path(sync_core.domain.__file__).parent
+IO_MODULES = {"os", "io", "socket", "asyncio", "subprocess", "pathlib", "shutil", "http", "urllib", "random"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_domain_imports_only_the_standard_library_and_itself() -> None:
+    for path in sorted(DOMAIN.glob("*.py")):
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            allowed = module.startswith("sync_core.domain") or top in sys.stdlib_module_names
+            assert allowed, f"{path.name} imports {module}"
+            assert top not in IO_MODULES, f"{path.name} imports {module}, which does I/O or randomness"
