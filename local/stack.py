@@ -75,7 +75,20 @@ def product_environment(
         "ZOHO_API_BASE_URL": f"{endpoints.recruit_base_url}/recruit/v2",
         "ZOHO_CLIENT_ID": ZOHO_CLIENT_ID,
         "ZOHO_CLIENT_SECRET": ZOHO_CLIENT_SECRET,
+        "SSO_TENANTS": demo_sso_tenants(),
     }
+
+
+def demo_sso_tenants() -> str:
+    """`SSO_TENANTS` for the seeds: each Recruit org mapped to the consented tenant of its e-mail domain."""
+    tenants = json.loads((ROOT / "local/seed/graph.json").read_text())["tenants"]
+    consented = {tenant["domain"]: tenant["id"] for tenant in tenants if tenant.get("admin_consent")}
+    pairs = []
+    for org in json.loads((ROOT / "local/seed/recruit.json").read_text())["orgs"]:
+        tenant_id = consented.get(str(org.get("primary_email", "")).rpartition("@")[2])
+        if tenant_id:
+            pairs.append(f"{org['id']}={tenant_id}")
+    return ",".join(pairs)
 
 
 def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:

@@ -1,0 +1,93 @@
+"""The Manage page's JSON API: `/api/me`, enable and disable per kind, and the sync log.
+
+Every route acts on the session's own connection only: no route takes a user or org id from the client.
+"""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from sync_core.functions import session as sessions
+from sync_core.functions.http import error_response, json_response, with_session
+from sync_core.store.connections import ConnectionKey
+from sync_core.store.syncstate import Kind
+
+bp = func.Blueprint()
+
+_KINDS: dict[str, Kind] = {"calendar": "calendar", "contacts": "contacts"}
+MAX_CURSOR_LENGTH = 64
+
+
+def _key(session: sessions.Session) -> ConnectionKey:
+    return ConnectionKey(org_id=session.org_id, user_id=session.user_id)
+
+
+def _not_signed_in() -> func.HttpResponse:
+    return error_response(401, "not_signed_in", "Your connection is gone: sign in with Zoho again.")
+
+
+def _unknown_kind() -> func.HttpResponse:
+    return error_response(404, "unknown_kind", "Sync kind must be calendar or contacts.")
+
+
+@bp.route(route="me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def me(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine import accounts
+    from sync_core.engine.context import get_context
+
+    try:
+        return json_response(await accounts.me_view(get_context(), _key(session)))
+    except accounts.NotSignedIn:
+        return _not_signed_in()
+
+
+@bp.route(route="sync/{kind}/enable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def enable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine import accounts
+    from sync_core.engine.context import get_context
+
+    kind = _KINDS.get(req.route_params.get("kind", ""))
+    if kind is None:
+        return _unknown_kind()
+    try:
+        outcome = await accounts.request_enable(get_context(), _key(session), kind)
+    except accounts.NotSignedIn:
+        return _not_signed_in()
+    except accounts.Busy as busy:
+        return error_response(409, "busy", str(busy))
+    if outcome.redirect is not None:
+        return json_response({"redirect": outcome.redirect})
+    return json_response({"status": outcome.status}, 202)
+
+
+@bp.route(route="sync/{kind}/disable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine import accounts
+    from sync_core.engine.context import get_context
+
+    kind = _KINDS.get(req.route_params.get("kind", ""))
+    if kind is None:
+        return _unknown_kind()
+    try:
+        status = await accounts.request_disable(get_context(), _key(session), kind)
+    except accounts.NotSignedIn:
+        return _not_signed_in()
+    return json_response({"status": status}, 202)
+
+
+@bp.route(route="sync/{kind}/log", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine import accounts
+    from sync_core.engine.context import get_context
+
+    kind = _KINDS.get(req.route_params.get("kind", ""))
+    if kind is None:
+        return _unknown_kind()
+    before = req.params.get("before") or None
+    if before is not None and (len(before) > MAX_CURSOR_LENGTH or not before.replace("-", "").isalnum()):
+        return error_response(400, "bad_cursor", "The `before` cursor is not one this API gave.")
+    return json_response(await accounts.log_view(get_context(), _key(session), kind, before))

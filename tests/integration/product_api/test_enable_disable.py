@@ -1,0 +1,157 @@
+"""Enable and disable through the API: SSO users start at once, others go through Microsoft sign-in first."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from sync_core.engine.context import EngineContext
+from sync_core.store.queues import LifecycleRequest
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+
+from .conftest import csrf_headers, key_of, lifecycle_messages, sign_in
+
+ALICE = "alice@contoso.example"
+BOB = "bob@fabrikam.example"
+
+
+async def test_sso_user_enables_calendar_with_one_call(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, ALICE)
+
+    response = await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
+
+    assert response.status_code == 202
+    assert response.json() == {"status": "connecting"}
+    assert (await browser.get("/api/me")).json()["calendar"]["status"] == "connecting"
+    assert await lifecycle_messages(product) == [
+        LifecycleRequest(connection=str(key_of(ALICE)), kind="calendar", action="enable")
+    ]
+
+
+async def test_enable_clears_the_last_error(browser: httpx.AsyncClient, product: EngineContext) -> None:
+    await sign_in(browser, ALICE)
+    await product.syncstate.modify(
+        key_of(ALICE),
+        "contacts",
+        lambda s: s.model_copy(update={"status": "error", "last_error_code": "X", "last_error_message": "y"}),
+    )
+
+    await browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))
+
+    contacts = (await browser.get("/api/me")).json()["contacts"]
+    assert contacts["status"] == "connecting"
+    assert contacts["last_error"] is None
+
+
+async def test_non_sso_user_is_sent_to_microsoft_sign_in_with_pkce(
+    browser: httpx.AsyncClient, product: EngineContext, graph: GraphEmulatorHandle
+) -> None:
+    await sign_in(browser, BOB)
+
+    response = await browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))
+
+    assert response.status_code == 200
+    redirect = urlsplit(response.json()["redirect"])
+    query = parse_qs(redirect.query)
+    assert f"{redirect.scheme}://{redirect.netloc}" == graph.base_url
+    assert redirect.path.endswith("/oauth2/v2.0/authorize")
+    assert query["login_hint"] == [BOB]
+    assert query["code_challenge_method"] == ["S256"]
+    assert "code_verifier" not in query
+    assert await lifecycle_messages(product) == []
+
+
+async def test_microsoft_sign_in_comes_back_to_the_manage_page_and_starts_the_enable(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, BOB)
+    redirect = (await browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))).json()[
+        "redirect"
+    ]
+
+    approved = await browser.get(redirect)  # login_hint makes the emulator approve at once
+    callback = await browser.get(approved.headers["location"])
+
+    assert callback.status_code == 302
+    assert callback.headers["location"] == "/api/ui"
+    me = (await browser.get("/api/me")).json()
+    assert me["microsoft"] == {"email": BOB}
+    assert me["contacts"]["status"] == "connecting"
+    assert await lifecycle_messages(product) == [
+        LifecycleRequest(connection=str(key_of(BOB)), kind="contacts", action="enable")
+    ]
+    connection = await product.connections.get(key_of(BOB))
+    assert connection is not None and connection.msal_cache and connection.auth_mode == "delegated"
+
+
+async def test_after_microsoft_sign_in_enabling_the_other_kind_needs_no_second_sign_in(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, BOB)
+    redirect = (await browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))).json()[
+        "redirect"
+    ]
+    approved = await browser.get(redirect)
+    await browser.get(approved.headers["location"])
+
+    response = await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
+
+    assert response.status_code == 202
+
+
+async def test_a_refused_microsoft_consent_lands_on_the_manage_page_with_a_fixed_code(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, BOB)
+    redirect = (await browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))).json()[
+        "redirect"
+    ]
+    state = parse_qs(urlsplit(redirect).query)["state"][0]
+
+    response = await browser.get(
+        "/api/auth/microsoft/callback",
+        params={"state": state, "error": "access_denied", "error_description": "<b>nope</b>"},
+    )
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "/api/ui?error=microsoft_access_denied"
+    assert await lifecycle_messages(product) == []
+
+
+async def test_disable_answers_202_and_queues_the_teardown(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, ALICE)
+    await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
+
+    response = await browser.post("/api/sync/calendar/disable", headers=csrf_headers(browser))
+
+    assert response.status_code == 202
+    assert response.json() == {"status": "disabling"}
+    assert (await browser.get("/api/me")).json()["calendar"]["status"] == "disabling"
+    messages = await lifecycle_messages(product)
+    assert messages[-1] == LifecycleRequest(connection=str(key_of(ALICE)), kind="calendar", action="disable")
+
+
+async def test_disabling_a_kind_never_enabled_changes_nothing(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, ALICE)
+
+    response = await browser.post("/api/sync/contacts/disable", headers=csrf_headers(browser))
+
+    assert response.status_code == 202
+    assert response.json() == {"status": "disabled"}
+    assert await lifecycle_messages(product) == []
+
+
+async def test_an_unknown_kind_is_404(browser: httpx.AsyncClient, product: EngineContext) -> None:
+    await sign_in(browser, ALICE)
+
+    for path in ("/api/sync/tasks/enable", "/api/sync/tasks/disable", "/api/sync/tasks/log"):
+        method = browser.get if path.endswith("log") else browser.post
+        response = await method(path, headers=csrf_headers(browser))
+        assert response.status_code == 404, path
