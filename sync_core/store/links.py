@@ -21,7 +21,8 @@ from .entities import StoredRow, entity_size, from_entity, to_entity
 from .errors import RowTooLarge
 from .syncstate import Kind
 
-LinkState = Literal["linked", "intent"]
+# "tombstone": a deleted or unlinked pair, kept so a late replay cannot bring it back (domain.items.Link).
+LinkState = Literal["linked", "intent", "tombstone"]
 
 MAX_BATCH_OPERATIONS = 100
 # A transaction carries at most 4 MiB; stay well under it.
