@@ -1,0 +1,139 @@
+"""`GET` and `PUT /api/sync/contacts/mapping`: both field catalogs, the user's mapping and the default.
+
+Saving validates, stores the mapping in the contacts syncstate and queues a resync when it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import azure.functions as func
+
+from sync_core.domain.contact_fields import (
+    DEFAULT_MAPPING,
+    GRAPH_FIELDS,
+    MappingError,
+    RecruitField,
+    recruit_catalog,
+    validate_mapping,
+)
+from sync_core.engine.context import EngineContext
+from sync_core.functions import session as sessions
+from sync_core.functions.http import error_response, json_response, with_session
+from sync_core.store.connections import ConnectionKey
+from sync_core.store.queues import SyncRequest
+from sync_core.store.syncstate import SyncState
+
+bp = func.Blueprint()
+
+# Recruit metadata changes rarely (an admin adds a field); a few minutes' staleness is fine, a call per page
+# view is not. Keyed by org: every user of an org sees the same fields.
+CATALOG_TTL_SECONDS = 300.0
+_catalogs: dict[str, tuple[float, list[RecruitField]]] = {}
+# Statuses in which contacts are linked, so a changed mapping must be re-applied to them.
+# Marks the resync a mapping change asks for: every linked contact is re-read on both sides and re-applied.
+MAPPING_CHANGED = "mapping_changed"
+_SYNCING = frozenset({"initial_sync", "active", "error"})
+
+
+class NotConnected(Exception):
+    """The session's user has no stored connection (signed out elsewhere, or data wiped)."""
+
+
+async def recruit_fields(ctx: EngineContext, key: ConnectionKey, fresh: bool = False) -> list[RecruitField]:
+    """The Contacts fields the user may map (custom ones included), cached per org."""
+    cached = _catalogs.get(key.org_id)
+    if cached and not fresh and time.monotonic() - cached[0] < CATALOG_TTL_SECONDS:
+        return cached[1]
+    connection = await ctx.connections.get(key)
+    if connection is None:
+        raise NotConnected(str(key))
+    async with ctx.recruit(connection) as recruit:
+        metas = await recruit.fields("Contacts")
+    catalog = recruit_catalog(meta.model_dump() for meta in metas)
+    _catalogs[key.org_id] = (time.monotonic(), catalog)
+    return catalog
+
+
+async def mapping_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
+    state = await ctx.syncstate.get(key, "contacts")
+    fields = await recruit_fields(ctx, key)
+    return {
+        "graph_fields": [field.to_json() for field in GRAPH_FIELDS],
+        "recruit_fields": [field.to_json() for field in fields],
+        "mapping": (state.mapping if state and state.mapping else None) or list(DEFAULT_MAPPING),
+        "default": list(DEFAULT_MAPPING),
+    }
+
+
+def normalised(entries: list[Any]) -> list[dict[str, str]]:
+    """A valid mapping as stored: just the two names of each entry."""
+    return [{"graph": str(entry["graph"]), "recruit": str(entry["recruit"])} for entry in entries]
+
+
+async def save_mapping(
+    ctx: EngineContext, key: ConnectionKey, entries: list[Any]
+) -> list[MappingError] | bool:
+    """The errors of an invalid mapping (nothing saved), else whether a resync was queued."""
+    # Validated against fresh metadata: a field added or made read-only a minute ago must count.
+    errors = validate_mapping(entries, await recruit_fields(ctx, key, fresh=True))
+    if errors:
+        return errors
+    mapping = normalised(entries)
+    previous: list[dict[str, str]] = []
+
+    def store(state: SyncState) -> SyncState | None:
+        previous[:] = state.mapping or list(DEFAULT_MAPPING)
+        return None if state.mapping == mapping else state.model_copy(update={"mapping": mapping})
+
+    state = await ctx.syncstate.modify(key, "contacts", store)
+    if previous == mapping or state.status not in _SYNCING:
+        return False
+    # The pass re-applies the mapping to every linked contact (links keep the pairs, so no duplicates).
+    await ctx.queues.send_sync(
+        SyncRequest(connection=str(key), kind="contacts", reason="resync", operation=MAPPING_CHANGED)
+    )
+    return True
+
+
+def _key(session: sessions.Session) -> ConnectionKey:
+    return ConnectionKey(org_id=session.org_id, user_id=session.user_id)
+
+
+def _not_connected() -> func.HttpResponse:
+    return error_response(401, "not_signed_in", "Your connection is gone: sign in with Zoho again.")
+
+
+@bp.route(route="sync/contacts/mapping", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def get_mapping(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine.context import get_context
+
+    try:
+        return json_response(await mapping_view(get_context(), _key(session)))
+    except NotConnected:
+        return _not_connected()
+
+
+@bp.route(route="sync/contacts/mapping", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def put_mapping(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine.context import get_context
+
+    try:
+        body = json.loads(req.get_body() or b"null")
+    except ValueError:
+        body = None
+    entries = body.get("mapping") if isinstance(body, dict) else None
+    if not isinstance(entries, list):
+        message = 'the body must be {"mapping": [{"graph": ..., "recruit": ...}, ...]}'
+        return json_response({"errors": [MappingError(None, "graph", message).to_json()]}, 400)
+    try:
+        outcome = await save_mapping(get_context(), _key(session), entries)
+    except NotConnected:
+        return _not_connected()
+    if isinstance(outcome, list):
+        return json_response({"errors": [error.to_json() for error in outcome]}, 400)
+    return json_response({"mapping": normalised(entries), "resync": outcome})
