@@ -192,3 +192,16 @@ async def test_logout_ends_the_session(browser: httpx.AsyncClient, product: Engi
     assert response.status_code == 204
     assert all("Max-Age=0" in cookie for cookie in response.headers.get_list("set-cookie"))
     assert (await browser.get("/api/me")).status_code == 401
+
+
+async def test_a_callback_naming_a_foreign_accounts_server_is_refused(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    callback = urlsplit(await _callback_url(browser, "bob@fabrikam.example"))
+    query = {name: values[0] for name, values in parse_qs(callback.query).items()}
+    query["accounts-server"] = "https://accounts.evil.example"
+
+    response = await browser.get(callback._replace(query="").geturl(), params=query)
+
+    assert response.status_code == 400
+    assert await product.connections.get(key_of("bob@fabrikam.example")) is None
