@@ -9,6 +9,7 @@ from typing import Any
 
 from sync_core.domain.canonical import canonical_fields
 from sync_core.domain.items import FieldValues
+from sync_core.graph import items
 from tests.integration.calendar_kind.conftest import Alice
 
 SOON = (datetime.now(UTC) + timedelta(days=3)).replace(hour=9, minute=30, second=0, microsecond=0)
@@ -160,3 +161,27 @@ async def test_an_outlook_event_in_pacific_time_reaches_recruit_at_the_same_inst
     assert back is not None
     assert (back["start"], back["end"]) == (change.fields["start"], change.fields["end"])
     assert back["all_day"] is False and date(2027, 3, 15) == back["start"].date()  # type: ignore[union-attr]
+
+
+async def test_a_description_update_rewrites_the_body_and_keeps_the_participant_block(alice: Alice) -> None:
+    fields: dict[str, Any] = {
+        "title": "Client call",
+        "start": SOON,
+        "end": SOON + timedelta(hours=1),
+        "description": "Agenda",
+        "participants": "Participants: hiring.manager@clients.example",
+    }
+    event = await alice.graph_round_trip(alice.kind.to_graph(fields, alice.ctx))
+    changed = {**fields, "description": "New agenda"}
+    names_to_write = alice.kind.write_fields({"description"})
+    patch = alice.kind.to_graph({name: changed.get(name) for name in names_to_write}, alice.ctx)
+    await items.update(alice.graph, alice.mailbox, "event", str(event["id"]), patch)
+    after = alice.kind.graph_change(
+        await items.get(alice.graph, alice.mailbox, "event", str(event["id"])), None, alice.ctx
+    )
+    assert after is not None and after.fields is not None
+    assert (after.fields["description"], after.fields["participants"]) == (
+        "New agenda",
+        "Participants: hiring.manager@clients.example",
+    )
+    assert after.fields["start"] == SOON and after.fields["recurrence"] is None
