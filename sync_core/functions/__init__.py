@@ -9,5 +9,6 @@ def blueprints() -> list[func.Blueprint]:
     """Every blueprint of the app, imported here so function_app.py stays one loop."""
     from sync_core.functions import auth_api, mapping_api, sync_api
     from sync_core.functions.health import bp as health
+    from sync_core.functions.ui import bp as ui
 
     return [health, auth_api.bp, sync_api.bp, mapping_api.bp]

@@ -1,0 +1,57 @@
+// The product API as the page uses it: same-origin JSON calls carrying the CSRF cookie's value on writes.
+// Every call resolves to {status, body}; only a network failure rejects.
+
+const CSRF_COOKIE = "csrf";
+
+function csrfToken() {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === CSRF_COOKIE) return decodeURIComponent(rest.join("="));
+  }
+  return "";
+}
+
+async function call(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    cache: "no-store",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let parsed = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) {
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = null;
+    }
+  }
+  return { status: response.status, body: parsed };
+}
+
+export const api = {
+  me: () => call("GET", "/api/me"),
+  logout: () => call("POST", "/api/auth/logout"),
+  enable: (kind) => call("POST", `/api/sync/${kind}/enable`),
+  disable: (kind) => call("POST", `/api/sync/${kind}/disable`),
+  // `before` is the `next` cursor of the previous page.
+  log: (kind, before) =>
+    call("GET", `/api/sync/${kind}/log${before ? `?before=${encodeURIComponent(before)}` : ""}`),
+  mapping: () => call("GET", "/api/sync/contacts/mapping"),
+  saveMapping: (mapping) => call("PUT", "/api/sync/contacts/mapping", { mapping }),
+};
+
+// A sentence for an answer the page did not expect, taken from the body when it says something useful.
+export function problem(answer, doing) {
+  const body = answer.body || {};
+  // Our API answers errors as {"error": {"code", "message"}}; the message is written for people.
+  const said = (body.error && body.error.message) || body.message || body.error;
+  if (typeof said === "string" && said) return `Could not ${doing}: ${said}`;
+  if (answer.status === 0) return `Could not ${doing}: the server did not answer. Check your connection.`;
+  return `Could not ${doing} (the server answered ${answer.status}). Try again in a moment.`;
+}

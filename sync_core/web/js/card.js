@@ -1,0 +1,118 @@
+// One sync card (Calendar or Contacts): built from the template once, then updated from each /api/me answer.
+// Rendering only; what the buttons do is wired by main.js.
+
+import { BUSY, KINDS, STATUS_WORDS, countsText, durationText, explainError, whenText } from "./words.js";
+
+// The card's view of one kind in /api/me, tolerant of the optional parts being absent.
+export function kindView(me, kind) {
+  const state = (me && me[kind]) || {};
+  const account =
+    state.microsoft_account ||
+    state.account ||
+    (me.microsoft && (me.microsoft.email || me.microsoft.upn)) ||
+    me.microsoft_account ||
+    "";
+  return {
+    status: STATUS_WORDS[state.status] ? state.status : "disabled",
+    progress: state.progress || null,
+    counts: state.counts || state.counters || null,
+    lastSync: state.last_sync || null,
+    lastError: state.last_error || null,
+    account: typeof account === "object" ? account.email || account.name || "" : account,
+  };
+}
+
+export function buildCard(kind) {
+  const template = document.getElementById("card-template");
+  const card = template.content.firstElementChild.cloneNode(true);
+  const words = KINDS[kind];
+  card.id = `card-${kind}`;
+  card.dataset.kind = kind;
+  card.setAttribute("aria-labelledby", `card-${kind}-title`);
+  const title = card.querySelector(".card-title");
+  title.id = `card-${kind}-title`;
+  title.textContent = words.title;
+  card.querySelector(".what").textContent = words.what;
+  card.querySelector(".progress-note").textContent = words.cap;
+  card.querySelector(".action-enable").setAttribute("aria-label", `Enable ${words.title.toLowerCase()} sync`);
+  card.querySelector(".action-disable").setAttribute("aria-label", `Disable ${words.title.toLowerCase()} sync`);
+  card.querySelector(".log").setAttribute("aria-labelledby", `card-${kind}-log-title`);
+  card.querySelector(".log-title").id = `card-${kind}-log-title`;
+  card.querySelector(".log-title").textContent = `${words.title} sync log`;
+  card.querySelector(".action-log").setAttribute("aria-controls", `card-${kind}-log`);
+  card.querySelector(".log").id = `card-${kind}-log`;
+  card.querySelector(".action-edit-mapping").hidden = true;
+  return card;
+}
+
+function showProgress(card, kind, view, eta) {
+  const box = card.querySelector(".progress-box");
+  const inProgress = view.status === "initial_sync" || view.status === "connecting";
+  box.hidden = !inProgress;
+  if (!inProgress) {
+    eta.forget(kind);
+    return;
+  }
+  const bar = card.querySelector(".progress-bar");
+  const text = card.querySelector(".progress-text");
+  const done = Number(view.progress && view.progress.done) || 0;
+  const total = Number(view.progress && view.progress.total) || 0;
+  if (view.status === "connecting" || total <= 0) {
+    bar.removeAttribute("value");
+    text.textContent =
+      view.status === "connecting" ? "Connecting to Microsoft 365…" : `Counting ${KINDS[kind].unit}…`;
+    return;
+  }
+  bar.max = total;
+  bar.value = Math.min(done, total);
+  const left = eta.observe(kind, done, total);
+  const leftText = left === null ? "estimating time left" : `${durationText(left)} left`;
+  text.textContent = `${done.toLocaleString()} / ${total.toLocaleString()} ${KINDS[kind].unit} · ${leftText}`;
+}
+
+export function renderCard(card, kind, view, eta) {
+  card.dataset.status = view.status;
+  card.querySelector(".status-text").textContent = STATUS_WORDS[view.status];
+  card.querySelector(".fact-account").textContent = view.account || "Not connected";
+  const lastSync = card.querySelector(".fact-last-sync");
+  if (view.lastSync) {
+    const when = whenText(view.lastSync);
+    const time = document.createElement("time");
+    time.dateTime = view.lastSync;
+    time.title = when.title;
+    time.textContent = when.text;
+    lastSync.replaceChildren(time);
+  } else {
+    lastSync.textContent = "Never";
+  }
+  const counts = countsText(view.counts);
+  card.querySelector(".fact-counts-row").hidden = !counts;
+  card.querySelector(".fact-counts").textContent = counts;
+
+  showProgress(card, kind, view, eta);
+
+  const explained = view.status === "active" ? null : explainError(kind, view.lastError);
+  card.querySelector(".card-error").hidden = !explained;
+  if (explained) {
+    card.querySelector(".card-error-message").textContent = explained.message;
+    card.querySelector(".card-error-action").textContent = explained.action;
+  }
+
+  const canEnable = view.status === "disabled" || view.status === "error";
+  const running = view.status === "active" || view.status === "initial_sync" || view.status === "error";
+  const enable = card.querySelector(".action-enable");
+  enable.hidden = !canEnable;
+  enable.textContent = view.status === "error" ? "Enable again" : "Enable";
+  card.querySelector(".action-disable").hidden = !(running || view.status === "connecting");
+  card.querySelector(".action-edit-mapping").hidden = !(kind === "contacts" && running);
+  for (const button of card.querySelectorAll(".actions button:not(.action-log)")) {
+    button.disabled = view.status === "disabling";
+  }
+  return BUSY.has(view.status);
+}
+
+export function setCardNotice(card, text) {
+  const notice = card.querySelector(".card-notice");
+  notice.textContent = text || "";
+  notice.hidden = !text;
+}

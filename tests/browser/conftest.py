@@ -1,0 +1,134 @@
+"""Browser tests: one headless Chromium per session, a fresh context per test, a screenshot when a test fails.
+
+Each test starts from nothing: emulators reset, the stack's tables and queues emptied, no cookies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure.data.tables import TableServiceClient
+from azure.storage.queue import QueueServiceClient
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.fixtures.stack import Stack
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PRODUCT_QUEUES = ("sync-requests", "lifecycle")
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    # sync_playwright leaves its own loop set as current; async tests later in the session need none set.
+    asyncio.set_event_loop(None)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _clear_stack_storage(stack: Stack) -> None:
+    """Empty every table of the stack's prefix and the product queues, so no state leaks between tests."""
+    connection_string = stack.env["AzureWebJobsStorage"]
+    prefix = stack.env["TABLE_PREFIX"]
+    tables = TableServiceClient.from_connection_string(connection_string)
+    for table in tables.list_tables():
+        if not table.name.startswith(prefix):
+            continue
+        client = tables.get_table_client(table.name)
+        for entity in client.list_entities(select=["PartitionKey", "RowKey"]):
+            client.delete_entity(entity["PartitionKey"], entity["RowKey"])
+    queues = QueueServiceClient.from_connection_string(connection_string)
+    for queue in queues.list_queues():
+        if queue.name in PRODUCT_QUEUES or queue.name.removesuffix("-poison") in PRODUCT_QUEUES:
+            queues.get_queue_client(queue.name).clear_messages()
+
+
+@dataclass
+class ConsoleWatch:
+    """Console errors and uncaught page errors of our own pages (not the emulators' sign-in pages)."""
+
+    origin: str
+    errors: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        # The page asks /api/me to learn whether a session exists; its 401 is the expected "no" answer,
+        # which Chromium reports as a failed resource load.
+        ours = message.location.get("url", "").startswith(self.origin)
+        if message.type == "error" and ours and not _expected_401(message):
+            self.errors.append(f"{message.text} at {message.location.get('url', '')}")
+
+
+def _expected_401(message: ConsoleMessage) -> bool:
+    return "status of 401" in message.text and message.location.get("url", "").endswith("/api/me")
+
+
+@pytest.fixture
+def fresh_stack(stack: Stack, graph: Any, recruit: Any) -> Stack:
+    """The stack with both emulators back at their seed and the product's storage empty."""
+    _clear_stack_storage(stack)
+    return stack
+
+
+@pytest.fixture
+def console(fresh_stack: Stack) -> ConsoleWatch:
+    return ConsoleWatch(fresh_stack.base_url)
+
+
+def _open_page(
+    browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, **options: Any
+) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", lambda error: console.errors.append(f"uncaught: {error}"))
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::")[-1])
+            page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
+) -> Iterator[Page]:
+    """A desktop-sized page in a context of its own (no cookies); screenshot under artifacts/ on failure."""
+    yield from _open_page(browser, request, console, viewport=DESKTOP)
+
+
+@pytest.fixture
+def narrow_page(
+    browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
+) -> Iterator[Page]:
+    """A phone-sized page, 320 px wide."""
+    yield from _open_page(browser, request, console, viewport={"width": 320, "height": 640}, is_mobile=True)
