@@ -11,4 +11,4 @@ def blueprints() -> list[func.Blueprint]:
     from sync_core.functions.health import bp as health
     from sync_core.functions.ui import bp as ui
 
-    return [health, auth_api.bp, sync_api.bp, mapping_api.bp]
+    return [health, auth_api.bp, sync_api.bp, mapping_api.bp, ui]
