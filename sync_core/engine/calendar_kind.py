@@ -36,14 +36,15 @@ WRITE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"start", "end", "all_day"}),
     frozenset({"description", "participants", "recurrence"}),
 )
-# Graph types that never sync on their own: occurrences and exceptions follow their series master.
+# What to_graph refuses to split: half of either pair would garble the times or the body.
 _REQUIRED_PAIRS = (frozenset({"start", "end"}), frozenset({"description", "participants"}))
+# Graph types that never sync on their own: occurrences and exceptions follow their series master.
 _SERIES_MEMBERS = frozenset({"occurrence", "exception"})
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 class IncompleteFields(ValueError):
-    """`to_graph` was given part of a WRITE_GROUP: the write would lose or garble the rest."""
+    """`to_graph` was given half of a pair it needs whole (see the module docstring)."""
 
 
 def canonical_recurrence(rule: str | None, start: JsonValue, time_zone: str) -> str | None:
