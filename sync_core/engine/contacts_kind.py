@@ -3,13 +3,14 @@
 Canonical field names are the mapping's Graph paths (`givenName`, `emailAddresses[2]`, `otherAddress.city`).
 
 Contract for the engine, beyond `SyncKind`:
-- `write_fields(changed)` completes a set of changed names: a PATCH of one list element or address part
-  replaces the whole Graph property, and displayName is derived from the name fields, so pass `to_graph`
-  every name it returns (values from the link's agreed snapshot; names the snapshot lacks as None).
-- `to_recruit` leaves a client lookup as `{"name": ...}`; before writing, call
-  `await kind.resolve_lookups(module, payload, recruit)`, which turns it into `{"id": ...}` (exact name
-  match) or drops the field when no client has that name. It never creates a client. Log the notes it
-  returns and those of `recruit_notes(module, fields, ctx)` (truncations, the Last_Name fallback).
+- `write_groups`: a PATCH of one list element or address part replaces the whole Graph property, and
+  displayName is derived from the name fields, so a write touching a group carries all of it (values from
+  the agreed snapshot), as for the calendar.
+- `to_recruit` leaves client lookups out: Recruit needs the client's id. Call
+  `await kind.prepare_recruit(module, fields, ctx, recruit)` instead where a Recruit client is at hand: the
+  full payload with each company name resolved to the client of exactly that name (no such client: the field
+  is left out, so Recruit keeps its value; a client is never created) and notes for the sync log
+  (truncations, the Last_Name fallback, names not found).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sync_core.config import Settings
 from sync_core.domain.contact_fields import (
@@ -53,10 +54,13 @@ DELTA_SELECT: tuple[str, ...] = tuple(
     dict.fromkeys(["displayName", "lastModifiedDateTime", *(group_of(f.path) for f in GRAPH_FIELDS)])
 )
 _EPOCH = datetime.min.replace(tzinfo=UTC)
-_GROUPS: dict[str, tuple[str, ...]] = {}
+_GROUPS: dict[str, set[str]] = {}
 for _field in GRAPH_FIELDS:
-    _GROUPS.setdefault(group_of(_field.path), ())
-    _GROUPS[group_of(_field.path)] += (_field.path,)
+    _GROUPS.setdefault(group_of(_field.path), set()).add(_field.path)
+WRITE_GROUPS: tuple[frozenset[str], ...] = (
+    *(frozenset(paths) for paths in _GROUPS.values() if len(paths) > 1),
+    frozenset(DISPLAY_SOURCES),
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +78,10 @@ def _owner_id(record: Mapping[str, Any], owner_field: str) -> str | None:
     return str(owner_id) if owner_id not in (None, "") else None
 
 
+def _unresolved(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"name"}
+
+
 class ContactsKind:
     """`SyncKind` for contacts. Build with `ContactsKind(settings)`."""
 
@@ -81,6 +89,7 @@ class ContactsKind:
     graph_item_kind: ItemKind = "contact"
     recruit_modules: tuple[str, ...] = (CONTACTS,)
     watch_events: tuple[str, ...] = ("Contacts.create", "Contacts.edit", "Contacts.delete")
+    write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -113,12 +122,11 @@ class ContactsKind:
         )
 
     def write_fields(self, changed: Iterable[str]) -> set[str]:
-        """`changed` plus every path of each Graph list or address it touches, and the name fields."""
+        """`changed` completed with the rest of every write group it touches."""
         names = set(changed)
-        for path in list(names):
-            names.update(_GROUPS.get(group_of(path), ()))
-        if names & set(DISPLAY_SOURCES):
-            names.update(DISPLAY_SOURCES)
+        for group in WRITE_GROUPS:
+            if names & group:
+                names |= group
         return names
 
     def title(self, fields: FieldValues) -> str:
@@ -175,11 +183,33 @@ class ContactsKind:
         return write_recruit(fields, self.mapping(ctx), self.recruit_fields(ctx))
 
     def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
-        return self._payload(fields, ctx).values
+        """The payload without unresolved client lookups (`prepare_recruit` resolves them)."""
+        return {k: v for k, v in self._payload(fields, ctx).values.items() if not _unresolved(v)}
 
     def recruit_notes(self, module: str, fields: FieldValues, ctx: KindContext) -> tuple[str, ...]:
         """What `to_recruit` changed in `fields` (truncations, required-field fallbacks), for the log."""
         return self._payload(fields, ctx).notes
+
+    async def prepare_recruit(
+        self, module: str, fields: FieldValues, ctx: KindContext, recruit: RecruitClient
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The Recruit payload for `fields` with client lookups resolved, and notes for the sync log."""
+        payload = self._payload(fields, ctx)
+        values = dict(payload.values)
+        notes = list(payload.notes)
+        for api_name, value in payload.values.items():
+            if not _unresolved(value):
+                continue
+            name = str(value["name"])
+            matches = await recruit.search(CLIENT_LOOKUP_MODULE, [("Client_Name", "equals", name)])
+            exact = [m for m in matches if str(m.get("Client_Name", "")) == name]
+            if len(exact) == 1:
+                values[api_name] = {"id": str(exact[0]["id"])}
+                continue
+            del values[api_name]
+            reason = "no client" if not exact else f"{len(exact)} clients"
+            notes.append(f"{api_name}: {reason} named {name!r} in Recruit; left unchanged")
+        return values, notes
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
         body = write_graph(fields)
@@ -187,26 +217,6 @@ class ContactsKind:
             # Outlook shows displayName, and a contact without one appears blank in the folder.
             body["displayName"] = display_name(fields) or ""
         return body
-
-    async def resolve_lookups(
-        self, module: str, payload: dict[str, Any], recruit: RecruitClient
-    ) -> list[str]:
-        """Turn each `{"name": ...}` client lookup of `payload` into `{"id": ...}` of the client with exactly
-        that name; with no such client the field is left out (Recruit keeps its value). Returns log notes."""
-        notes: list[str] = []
-        for api_name, value in list(payload.items()):
-            if not (isinstance(value, dict) and set(value) == {"name"}):
-                continue
-            name = str(value["name"])
-            matches = await recruit.search(CLIENT_LOOKUP_MODULE, [("Client_Name", "equals", name)])
-            exact = [m for m in matches if str(m.get("Client_Name", "")) == name]
-            if len(exact) == 1:
-                payload[api_name] = {"id": str(exact[0]["id"])}
-                continue
-            del payload[api_name]
-            reason = "no client" if not exact else f"{len(exact)} clients"
-            notes.append(f"{api_name}: {reason} named {name!r} in Recruit; left unchanged")
-        return notes
 
     # --- initial sync ---
 

@@ -117,8 +117,8 @@ async def test_outlook_contact_reaches_recruit_with_every_default_field(world: C
     assert graph_change is not None and graph_change.fields is not None
     assert all(graph_change.fields[path] for path in PATHS), "delta's $select carries every mapped field"
 
-    payload = world.kind.to_recruit("Contacts", graph_change.fields, ctx)
-    assert await world.kind.resolve_lookups("Contacts", payload, world.recruit) == []
+    payload, notes = await world.kind.prepare_recruit("Contacts", graph_change.fields, ctx, world.recruit)
+    assert notes == []
     [result] = await world.recruit.insert("Contacts", [payload])
     record = await world.recruit.get_record("Contacts", str(result.details["id"]))
     assert record is not None
@@ -134,8 +134,8 @@ async def test_company_with_no_matching_client_leaves_recruit_unchanged_and_is_n
     record_id = _recruit_insert(
         recruit, ALICE, {"Last_Name": "Das", "Client_Name": {"id": _client_id(recruit, "Contoso Ltd")}}
     )
-    payload = world.kind.to_recruit("Contacts", {"companyName": "Contoso", "jobTitle": "CFO"}, ctx)
-    notes = await world.kind.resolve_lookups("Contacts", payload, world.recruit)
+    fields = {"companyName": "Contoso", "jobTitle": "CFO"}
+    payload, notes = await world.kind.prepare_recruit("Contacts", fields, ctx, world.recruit)
     assert payload == {"Job_Title": "CFO"}
     assert notes == ["Client_Name: no client named 'Contoso' in Recruit; left unchanged"]
     await world.recruit.update("Contacts", [{**payload, "id": record_id}])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from local.emulators.recruit.fields import default_modules
 from sync_core.config import Settings
 from sync_core.domain.contact_fields import DEFAULT_MAPPING
 from sync_core.engine.contacts_kind import DELTA_SELECT, ContactsKind
@@ -14,8 +15,11 @@ KIND = ContactsKind(Settings())
 ME = "461233000000191001"
 
 
+METADATA = {"Contacts": [field.to_json() for field in default_modules()["Contacts"].fields]}
+
+
 def _ctx(mapping: list[dict[str, str]] | None = None) -> KindContext:
-    return KindContext(Settings(), ME, "Alice", "UTC", {"Contacts": "Contact_Owner"}, mapping)
+    return KindContext(Settings(), ME, "Alice", "UTC", {"Contacts": "Contact_Owner"}, mapping, METADATA)
 
 
 def test_policy_fields_are_the_mapped_graph_paths() -> None:
@@ -82,3 +86,20 @@ def test_write_fields_completes_lists_addresses_and_names() -> None:
 def test_a_mapped_field_missing_from_stale_metadata_is_still_written() -> None:
     ctx = _ctx([{"graph": "surname", "recruit": "Last_Name"}, {"graph": "nickName", "recruit": "Nick_c"}])
     assert KIND.to_recruit("Contacts", {"nickName": "Bo"}, ctx) == {"Nick_c": "Bo"}
+
+
+def test_to_recruit_leaves_an_unresolved_company_out_but_clears_an_emptied_one() -> None:
+    assert KIND.to_recruit("Contacts", {"companyName": "Globex", "jobTitle": "CTO"}, _ctx()) == {
+        "Job_Title": "CTO"
+    }
+    assert KIND.to_recruit("Contacts", {"companyName": None}, _ctx()) == {"Client_Name": None}
+
+
+def test_write_groups_cover_every_list_and_address_and_the_display_name() -> None:
+    groups = {frozenset(group) for group in KIND.write_groups}
+    assert frozenset({"homePhones[1]", "homePhones[2]"}) in groups
+    assert (
+        frozenset({f"otherAddress.{p}" for p in ("street", "city", "state", "postalCode", "countryOrRegion")})
+        in groups
+    )
+    assert frozenset({"givenName", "middleName", "surname", "emailAddresses[1]"}) in groups
