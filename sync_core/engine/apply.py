@@ -1,0 +1,304 @@
+"""Executing the planner's actions: Recruit writes in bulk, Graph writes in `$batch`, links stored after each
+stage. A failed item is logged and left for a later pass; it never blocks the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sync_core.domain.actions import (
+    Action,
+    CreateInGraph,
+    CreateInRecruit,
+    DeleteInGraph,
+    DeleteInRecruit,
+    DropLink,
+    Skip,
+    StoreLink,
+    Unlink,
+    UpdateGraph,
+    UpdateRecruit,
+)
+from sync_core.domain.items import FieldValues, Link, RecruitRef
+from sync_core.engine.gather import PassScope
+from sync_core.engine.linkstore import to_store
+from sync_core.engine.synclog import conflict_entry, failure_entry, title_of, unlink_entry
+from sync_core.graph import items as graph_items
+from sync_core.graph.batch import BatchRequest, BatchResponse, run_batch
+from sync_core.graph.errors import ContainerGone
+from sync_core.graph.paths import collection_path, item_path
+from sync_core.recruit.errors import RecordResult
+from sync_core.store.links import Link as StoredLink
+from sync_core.store.synclog import LogEntry
+
+log = logging.getLogger(__name__)
+
+_DELETED = frozenset({"INVALID_DATA", "RECORD_NOT_FOUND", "NOT_FOUND"})
+
+
+@dataclass
+class ApplyOutcome:
+    """What a pass did; `failed_*` name pairs left for a later pass (cursors must not pass them)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failed_recruit_keys: set[str] = field(default_factory=set)
+    failed_graph_ids: set[str] = field(default_factory=set)
+    entries: list[LogEntry] = field(default_factory=list)
+
+    def fail(
+        self, scope: PassScope, recruit_key: str | None, graph_id: str | None, title: str, why: str
+    ) -> None:
+        self.counts["failed"] += 1
+        if recruit_key:
+            self.failed_recruit_keys.add(recruit_key)
+        if graph_id:
+            self.failed_graph_ids.add(graph_id)
+        self.entries.append(failure_entry(scope, title, why))
+
+
+# A test-only seam: called before each stage with the stage's name; raising simulates a crash there.
+def _no_fault(stage: str) -> None:
+    return None
+
+
+fault_hook = _no_fault
+
+
+async def apply(scope: PassScope, actions: Sequence[Action]) -> ApplyOutcome:
+    """Run the actions; links are stored after each stage, so a crash between stages resumes cleanly."""
+    outcome = ApplyOutcome()
+    writer = _LinkWriter(scope)
+    intents = [a for a in actions if isinstance(a, CreateInRecruit)]
+    if intents:
+        # Intent rows let a crash after the Recruit insert adopt the new record instead of inserting twice.
+        for intent in intents:
+            writer.add(intent.intent_link, intent.fields)
+        await writer.flush()
+    fault_hook("recruit")
+    await _recruit_creates(scope, intents, writer, outcome)
+    # An update of both sides stores its link with the Graph half; the Recruit half completes write groups
+    # from that same agreed snapshot.
+    agreed = {
+        a.link_after.recruit_key: a.link_after.snapshot
+        for a in actions
+        if isinstance(a, UpdateGraph) and a.link_after is not None and a.link_after.recruit_key
+    }
+    updates = [a for a in actions if isinstance(a, UpdateRecruit)]
+    await _recruit_updates(scope, updates, agreed, writer, outcome)
+    await _recruit_deletes(scope, [a for a in actions if isinstance(a, DeleteInRecruit)], writer, outcome)
+    await writer.flush()
+    fault_hook("graph")
+    await _graph_writes(scope, actions, writer, outcome)
+    await writer.flush()
+    fault_hook("links")
+    for action in actions:
+        if isinstance(action, StoreLink):
+            writer.add(action.link, action.link.snapshot)
+        elif isinstance(action, DropLink):
+            writer.add(action.tombstone, action.link.snapshot)
+        elif isinstance(action, Unlink):
+            writer.add(action.tombstone, action.link.snapshot)
+            outcome.counts["unlinked"] += 1
+            outcome.entries.append(_unlink_entry(scope, action))
+        elif isinstance(action, Skip) and action.reason.startswith("edited on both sides"):
+            outcome.counts["conflicts"] += 1
+            outcome.entries.append(conflict_entry(scope, action.subject, action.reason))
+    await writer.flush()
+    return outcome
+
+
+def _unlink_entry(scope: PassScope, action: Unlink) -> LogEntry:
+    module = action.link.recruit.module if action.link.recruit else "Record"
+    singular = module[:-1] if module.endswith("s") else module
+    return unlink_entry(
+        scope,
+        title_of(scope, action.link.snapshot),
+        f"{singular} deleted in Outlook: unlinked, kept in Recruit",
+    )
+
+
+class _LinkWriter:
+    """Collects link writes and stores them in as few transactions as rows allow (a row once per batch)."""
+
+    def __init__(self, scope: PassScope) -> None:
+        self.scope = scope
+        self.pending: list[StoredLink] = []
+
+    def add(self, link: Link, fields: FieldValues | None = None) -> None:
+        title = title_of(self.scope, fields)
+        self.pending.append(to_store(link, self.scope.key, self.scope.kind.name, title))
+
+    async def flush(self) -> None:
+        groups: list[list[StoredLink]] = []
+        rows: set[str] = set()
+        for link in self.pending:
+            keys = set(link.row_keys())
+            if not groups or rows & keys:
+                groups.append([])
+                rows = set()
+            groups[-1].append(link)
+            rows |= keys
+        self.pending = []
+        for group in groups:
+            await self.scope.ctx.links.save_many(group)
+
+
+_A = TypeVar("_A", CreateInRecruit, UpdateRecruit, DeleteInRecruit)
+
+
+def _by_module(actions: Sequence[_A], module_of: Callable[[_A], str]) -> dict[str, list[_A]]:
+    grouped: dict[str, list[_A]] = {}
+    for action in actions:
+        grouped.setdefault(module_of(action), []).append(action)
+    return grouped
+
+
+def _why(result: RecordResult) -> str:
+    return f"Recruit refused it: {result.code} {result.message}".strip()
+
+
+async def _recruit_creates(
+    scope: PassScope, actions: Sequence[CreateInRecruit], writer: _LinkWriter, outcome: ApplyOutcome
+) -> None:
+    for module, group in _by_module(actions, lambda a: a.module).items():
+        payloads = [scope.kind.to_recruit(module, a.fields, scope.kind_ctx) for a in group]
+        results = await scope.recruit.insert(module, payloads)
+        for action, result in zip(group, results, strict=True):
+            title = title_of(scope, action.fields)
+            if result.ok and result.id:
+                writer.add(action.link_after.with_recruit(RecruitRef(module, result.id)), action.fields)
+                outcome.counts["recruit_created"] += 1
+            else:
+                outcome.fail(scope, None, action.graph_id, title, _why(result))
+
+
+async def _recruit_updates(
+    scope: PassScope,
+    actions: Sequence[UpdateRecruit],
+    agreed: Mapping[str, FieldValues],
+    writer: _LinkWriter,
+    outcome: ApplyOutcome,
+) -> None:
+    for module, group in _by_module(actions, lambda a: a.ref.module).items():
+        payloads = []
+        for a in group:
+            snapshot = a.link_after.snapshot if a.link_after else agreed.get(a.ref.key)
+            fields = _with_groups(scope, a.fields, snapshot)
+            payloads.append({**scope.kind.to_recruit(module, fields, scope.kind_ctx), "id": a.ref.id})
+        results = await scope.recruit.update(module, payloads)
+        for action, result in zip(group, results, strict=True):
+            link = action.link_after
+            if result.ok:
+                outcome.counts["recruit_updated"] += 1
+                if link is not None:
+                    writer.add(link, link.snapshot)
+            else:
+                title = title_of(scope, link.snapshot if link else action.fields)
+                graph_id = link.graph_id if link else None
+                outcome.fail(scope, action.ref.key, graph_id, title, _why(result))
+
+
+async def _recruit_deletes(
+    scope: PassScope, actions: Sequence[DeleteInRecruit], writer: _LinkWriter, outcome: ApplyOutcome
+) -> None:
+    for module, group in _by_module(actions, lambda a: a.ref.module).items():
+        results = await scope.recruit.delete(module, [a.ref.id for a in group])
+        for action, result in zip(group, results, strict=True):
+            if result.ok or result.code.upper() in _DELETED:  # already gone counts as done
+                outcome.counts["recruit_deleted"] += 1
+                writer.add(action.tombstone, action.drop_link.snapshot)
+            else:
+                title = title_of(scope, action.drop_link.snapshot)
+                outcome.fail(scope, action.ref.key, action.drop_link.graph_id, title, _why(result))
+
+
+def _with_groups(scope: PassScope, fields: FieldValues, agreed: FieldValues | None) -> dict[str, Any]:
+    """The patch completed to whole write groups (fields a kind writes together, e.g. start and end) from
+    the agreed values: the kind's `write_groups` contract."""
+    patch = dict(fields)
+    groups: tuple[frozenset[str], ...] = getattr(scope.kind, "write_groups", ())
+    for group in groups:
+        if agreed is not None and group & patch.keys():
+            for name in group - patch.keys():
+                if name in agreed:
+                    patch[name] = agreed[name]
+    return patch
+
+
+async def _graph_writes(
+    scope: PassScope, actions: Sequence[Action], writer: _LinkWriter, outcome: ApplyOutcome
+) -> None:
+    kind, ctx, mailbox = scope.kind, scope.kind_ctx, scope.mailbox
+    planned: list[tuple[Action, BatchRequest]] = []
+    for action in actions:
+        if isinstance(action, CreateInGraph):
+            body = graph_items.create_body(
+                scope.graph,
+                kind.graph_item_kind,
+                kind.to_graph(action.fields, ctx),
+                action.ref.key,
+                action.transaction_id,
+            )
+            url = collection_path(mailbox, kind.graph_item_kind, scope.container_id)
+            planned.append((action, BatchRequest("POST", url, body)))
+        elif isinstance(action, UpdateGraph):
+            pair = action.link_after.recruit_key if action.link_after else None
+            if pair is not None and pair in outcome.failed_recruit_keys:
+                continue  # its Recruit half failed: storing the merged link now would lose that edit
+            snapshot = action.link_after.snapshot if action.link_after else None
+            body = kind.to_graph(_with_groups(scope, action.fields, snapshot), ctx)
+            url = item_path(mailbox, kind.graph_item_kind, action.graph_id)
+            planned.append((action, BatchRequest("PATCH", url, body)))
+        elif isinstance(action, DeleteInGraph):
+            url = item_path(mailbox, kind.graph_item_kind, action.graph_id)
+            planned.append((action, BatchRequest("DELETE", url)))
+    if not planned:
+        return
+    answers = await run_batch(scope.graph, mailbox, [request for _, request in planned])
+    for (action, _), answer in zip(planned, answers, strict=True):
+        await _graph_result(scope, action, answer, writer, outcome)
+
+
+async def _graph_result(
+    scope: PassScope, action: Action, answer: BatchResponse, writer: _LinkWriter, outcome: ApplyOutcome
+) -> None:
+    if isinstance(action, CreateInGraph):
+        if answer.ok and isinstance(answer.body, dict) and answer.body.get("id"):
+            writer.add(action.link_after.with_graph_id(str(answer.body["id"])), action.fields)
+            if action.tombstone is not None:
+                writer.add(action.tombstone)
+            outcome.counts["graph_created"] += 1
+            return
+        if answer.status == 404 and not await scope.kind.container_exists(
+            scope.graph, scope.mailbox, scope.container_id
+        ):
+            raise ContainerGone(404, "ErrorItemNotFound", "the dedicated container is gone")
+        why = _graph_why(answer)
+        outcome.fail(scope, action.ref.key, None, title_of(scope, action.fields), why)
+    elif isinstance(action, UpdateGraph):
+        link = action.link_after
+        if answer.ok:
+            outcome.counts["graph_updated"] += 1
+            if link is not None:
+                writer.add(link, link.snapshot)
+            return
+        title = title_of(scope, link.snapshot if link else action.fields)
+        recruit_key = link.recruit_key if link else None
+        outcome.fail(scope, recruit_key, action.graph_id, title, _graph_why(answer))
+    elif isinstance(action, DeleteInGraph):
+        snapshot = action.drop_link.snapshot if action.drop_link else {}
+        if answer.ok or answer.status == 404:  # already gone counts as done
+            outcome.counts["graph_deleted"] += 1
+            writer.add(action.tombstone, snapshot)
+            return
+        recruit_key = action.tombstone.recruit_key
+        outcome.fail(scope, recruit_key, action.graph_id, title_of(scope, snapshot), _graph_why(answer))
+
+
+def _graph_why(answer: BatchResponse) -> str:
+    error = answer.error()
+    return f"Outlook refused it: {error.status} {error.code}".strip()

@@ -1,0 +1,223 @@
+"""Reading one pass's inputs: Recruit changes (callback ids, modified-since sweep, deletions), Graph delta
+changes (tags fetched for unknown items, removals confirmed), and the links they touch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
+from sync_core.engine.context import EngineContext
+from sync_core.engine.kinds import KindContext, SyncKind
+from sync_core.engine.linkstore import to_domain
+from sync_core.graph.client import GraphClient
+from sync_core.graph.delta import fetch_tags
+from sync_core.recruit.client import RecruitClient
+from sync_core.recruit.eligibility import bulk_originated
+from sync_core.store.connections import Connection, ConnectionKey
+from sync_core.store.links import Link as StoredLink
+from sync_core.store.queues import SyncRequest
+from sync_core.store.syncstate import SyncState
+
+_LINK_READS = 16
+# Field metadata per (org, module): it changes rarely and every pass needs the owner field's name.
+_FIELDS_CACHE: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
+@dataclass
+class PassScope:
+    """Everything one pass for one (connection, kind) works with."""
+
+    ctx: EngineContext
+    connection: Connection
+    kind: SyncKind
+    kind_ctx: KindContext
+    graph: GraphClient
+    recruit: RecruitClient
+    state: SyncState
+
+    @property
+    def key(self) -> ConnectionKey:
+        return self.connection.key
+
+    @property
+    def mailbox(self) -> str:
+        return self.connection.microsoft_user_id
+
+    @property
+    def container_id(self) -> str:
+        return self.state.container_id
+
+
+async def kind_context(
+    ctx: EngineContext, connection: Connection, kind: SyncKind, recruit: RecruitClient, state: SyncState
+) -> KindContext:
+    """What the kind's conversions need, with each module's field metadata (cached per process)."""
+    owner_fields: dict[str, str] = {}
+    recruit_fields: dict[str, list[dict[str, Any]]] = {}
+    for module in kind.recruit_modules:
+        cache_key = (connection.org_id, module)
+        if cache_key not in _FIELDS_CACHE:
+            metas = await recruit.fields(module)
+            _FIELDS_CACHE[cache_key] = [meta.model_dump() for meta in metas]
+        recruit_fields[module] = _FIELDS_CACHE[cache_key]
+        owner = next((f for f in recruit_fields[module] if f.get("data_type") == "ownerlookup"), None)
+        if owner is not None:
+            owner_fields[module] = str(owner.get("api_name"))
+    return KindContext(
+        settings=ctx.settings,
+        recruit_user_id=connection.user_id,
+        recruit_user_name=connection.name,
+        time_zone=connection.time_zone or "UTC",
+        owner_fields=owner_fields,
+        mapping=state.mapping,
+        recruit_fields=recruit_fields,
+    )
+
+
+def eligible_changes(
+    scope: PassScope, module: str, records: Sequence[Mapping[str, Any]]
+) -> list[RecruitChange]:
+    """Records as changes; imported or migrated ones (judged over the whole list) are out of scope."""
+    settings = scope.ctx.settings
+    bulk = bulk_originated(records, settings.import_batch_min, settings.import_sources.split(","))
+    changes = []
+    for record in records:
+        change = scope.kind.recruit_change(module, record, scope.kind_ctx)
+        if str(record.get("id")) in bulk:
+            # Never synced: nothing happens. Linked (it was eligible once): the Outlook copy goes.
+            change = replace(change, in_scope=False)
+        changes.append(change)
+    return changes
+
+
+@dataclass
+class RecruitSide:
+    changes: list[RecruitChange] = field(default_factory=list)
+    newest: datetime | None = None  # newest Modified_Time (or deletion time) read: the next watermark
+
+
+async def gather_recruit(scope: PassScope, request: SyncRequest | None, now: datetime) -> RecruitSide:
+    side = RecruitSide()
+    watermark = scope.state.recruit_watermark
+    asked_ids = _asked_ids(scope, request)
+    for module in scope.kind.recruit_modules:
+        records = [record async for record in scope.recruit.list_records(module, modified_since=watermark)]
+        seen = {str(record.get("id")) for record in records}
+        wanted = [record_id for record_id in asked_ids.get(module, []) if record_id not in seen]
+        fetched = await scope.recruit.get_records(module, wanted) if wanted else {}
+        records += list(fetched.values())
+        for change in eligible_changes(scope, module, records):
+            side.changes.append(change)
+            side.newest = _later(side.newest, change.modified)
+        gone = [record_id for record_id in wanted if record_id not in fetched]
+        side.changes += [RecruitChange(RecruitRef(module, rid), None, now, deleted=True) for rid in gone]
+        if watermark is not None:
+            for entry in await scope.recruit.deleted_since(module, watermark):
+                side.changes.append(RecruitChange(RecruitRef(module, entry.id), None, now, deleted=True))
+                side.newest = _later(side.newest, entry.deleted_time)
+    return side
+
+
+def _asked_ids(scope: PassScope, request: SyncRequest | None) -> dict[str, list[str]]:
+    if request is None or not request.recruit_module or not request.recruit_ids:
+        return {}
+    if request.recruit_module not in scope.kind.recruit_modules:
+        return {}
+    return {request.recruit_module: [str(record_id) for record_id in request.recruit_ids]}
+
+
+async def fetch_recruit(scope: PassScope, keys: Iterable[str]) -> list[RecruitChange]:
+    """Current changes of specific records (e.g. the Recruit side of tagged Outlook items we hold no link
+    for), eligibility judged record by record."""
+    by_module: dict[str, list[str]] = {}
+    for key in keys:
+        ref = RecruitRef.parse(key)
+        if ref.module in scope.kind.recruit_modules:
+            by_module.setdefault(ref.module, []).append(ref.id)
+    changes: list[RecruitChange] = []
+    for module, ids in by_module.items():
+        found = await scope.recruit.get_records(module, ids)
+        changes += eligible_changes(scope, module, list(found.values()))
+    return changes
+
+
+@dataclass
+class GraphSide:
+    changes: list[GraphChange] = field(default_factory=list)
+    delta_link: str = ""
+    fresh: bool = False
+    links: dict[str, StoredLink] = field(default_factory=dict)  # by Graph id, for every id delta named
+
+
+async def gather_graph(scope: PassScope, delta_link: str | None, now: datetime) -> GraphSide:
+    """Changes since `delta_link` (None: a fresh round). Raises DeltaExpired and ContainerGone."""
+    kind = scope.kind
+    delta = await kind.delta(scope.graph, scope.mailbox, scope.container_id, delta_link, now)
+    links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
+    side = GraphSide(delta_link=delta.delta_link, fresh=delta_link is None, links=links_by_graph)
+    known_items: dict[str, dict[str, Any]] = {}
+    unknown: list[str] = []
+    for item in delta.changed:
+        graph_id = str(item["id"])
+        if graph_id in links_by_graph:
+            known_items[graph_id] = item
+        else:
+            unknown.append(graph_id)
+    # `@removed` can name events outside the window: only a GET that finds nothing proves a deletion.
+    removed_linked = [gid for gid in delta.removed_ids if gid in links_by_graph and gid not in known_items]
+    to_read = list(dict.fromkeys(unknown + removed_linked))
+    lookup = await fetch_tags(scope.graph, scope.mailbox, kind.graph_item_kind, to_read) if to_read else None
+    for item in known_items.values():
+        _add(side, kind.graph_change(item, None, scope.kind_ctx))
+    if lookup is not None:
+        for graph_id in to_read:
+            if graph_id in lookup.items:
+                tag = lookup.tags.get(graph_id)
+                _add(side, kind.graph_change(lookup.items[graph_id], tag, scope.kind_ctx))
+            elif graph_id in links_by_graph:
+                side.changes.append(GraphChange(graph_id, None, now, deleted=True))
+    return side
+
+
+def _add(side: GraphSide, change: GraphChange | None) -> None:
+    if change is not None:
+        side.changes.append(change)
+
+
+async def links_by_graph_ids(scope: PassScope, graph_ids: Iterable[str]) -> dict[str, StoredLink]:
+    limit = asyncio.Semaphore(_LINK_READS)
+    kind = scope.kind.name
+
+    async def one(graph_id: str) -> tuple[str, StoredLink | None]:
+        async with limit:
+            return graph_id, await scope.ctx.links.by_graph(scope.key, kind, graph_id)
+
+    found = await asyncio.gather(*(one(gid) for gid in dict.fromkeys(graph_ids)))
+    return {gid: link for gid, link in found if link is not None}
+
+
+async def links_by_recruit_keys(scope: PassScope, keys: Iterable[str]) -> dict[str, StoredLink]:
+    by_module: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):
+        ref = RecruitRef.parse(key)
+        by_module.setdefault(ref.module, []).append(ref.id)
+    found: dict[str, StoredLink] = {}
+    for module, ids in by_module.items():
+        links = await scope.ctx.links.get_many_by_recruit(scope.key, scope.kind.name, module, ids)
+        found.update({RecruitRef(module, rid).key: link for rid, link in links.items()})
+    return found
+
+
+def link_index(stored: Iterable[StoredLink]) -> LinkIndex:
+    return LinkIndex.of(to_domain(link) for link in stored)
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second)

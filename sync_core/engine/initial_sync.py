@@ -1,0 +1,130 @@
+"""The initial sync: copy the user's eligible records to Outlook in capped order, one chunk per queue message.
+
+Plan: the ordered `module:id` keys live in `syncstate.initial_cursor` (10,000 short keys are ~300 KB, inside
+one row; the store splits long strings). Each step copies `initial_sync_chunk` of them and queues the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sync_core.domain.items import RecruitRef
+from sync_core.domain.planner import plan
+from sync_core.engine.apply import apply
+from sync_core.engine.gather import PassScope, eligible_changes, link_index, links_by_recruit_keys
+from sync_core.engine.registry import initial_cap
+from sync_core.engine.synclog import pass_entry
+from sync_core.store.queues import SyncRequest
+from sync_core.store.syncstate import SyncState
+
+log = logging.getLogger(__name__)
+
+WATERMARK_SLACK_SECONDS = 1
+
+
+async def step(scope: PassScope) -> bool:
+    """One step (the plan, then a chunk); True when every planned record is copied and sync is active.
+
+    The caller then runs a reconcile pass with a fresh delta round: its Graph items are our own creates
+    (echoes), anything the user made meanwhile is picked up, and the stored delta link is the baseline.
+    """
+    ctx = scope.ctx
+    cursor = scope.state.initial_cursor
+    if cursor is None:
+        cursor = await _make_plan(scope)
+    keys: list[str] = list(cursor.get("keys") or [])
+    start = int(cursor.get("next") or 0)
+    chunk = keys[start : start + ctx.settings.initial_sync_chunk]
+    hold = await _copy(scope, chunk) if chunk else None
+    done = start + len(chunk)
+    held = _earliest(cursor.get("hold"), hold)
+
+    def progress(state: SyncState) -> SyncState | None:
+        if state.status != "initial_sync":
+            return None
+        if done < len(keys):
+            new_cursor = {**cursor, "next": done, "hold": held}
+            return state.model_copy(update={"initial_cursor": new_cursor, "initial_done": done})
+        return state.model_copy(
+            update={
+                "status": "active",
+                "initial_cursor": None,
+                "initial_done": done,
+                "recruit_watermark": _watermark(cursor.get("watermark"), held),
+                "delta_link": "",
+            }
+        )
+
+    scope.state = await ctx.syncstate.modify(scope.key, scope.kind.name, progress)
+    if scope.state.status != "active":
+        if scope.state.status == "initial_sync":
+            request = SyncRequest(connection=str(scope.key), kind=scope.kind.name, reason="initial")
+            await ctx.queues.send_sync(request)
+        return False
+    return True
+
+
+async def _make_plan(scope: PassScope) -> dict[str, Any]:
+    """List every record of the kind's modules, keep the user's eligible ones, order and cap them."""
+    ctx, kind = scope.ctx, scope.kind
+    selectable: list[tuple[str, Mapping[str, Any]]] = []
+    newest: datetime | None = None
+    for module in kind.recruit_modules:
+        records = [record async for record in scope.recruit.list_records(module)]
+        for record, change in zip(records, eligible_changes(scope, module, records), strict=True):
+            newest = change.modified if newest is None else max(newest, change.modified)
+            if not change.gone:
+                selectable.append((module, record))
+    now = ctx.clock()
+    chosen = kind.initial_selection(selectable, now, initial_cap(kind.name, ctx.settings))
+    keys = [RecruitRef(module, str(record["id"])).key for module, record in chosen]
+    cursor: dict[str, Any] = {
+        "keys": keys,
+        "next": 0,
+        "watermark": newest.isoformat() if newest else None,
+        "hold": None,
+    }
+
+    def planned(state: SyncState) -> SyncState:
+        return state.model_copy(
+            update={"initial_cursor": cursor, "initial_total": len(keys), "initial_done": 0}
+        )
+
+    scope.state = await ctx.syncstate.modify(scope.key, kind.name, planned)
+    log.info("%s %s: initial sync of %d of %d records", scope.key, kind.name, len(keys), len(selectable))
+    return cursor
+
+
+async def _copy(scope: PassScope, keys: list[str]) -> str | None:
+    """Copy these records (a retried chunk adopts what it already made); returns the earliest Modified_Time
+    of a record that failed, as ISO text, so the first sweep reads it again."""
+    by_module: dict[str, list[str]] = {}
+    for key in keys:
+        ref = RecruitRef.parse(key)
+        by_module.setdefault(ref.module, []).append(ref.id)
+    changes = []
+    for module, ids in by_module.items():
+        found = await scope.recruit.get_records(module, ids)
+        changes += eligible_changes(scope, module, [found[rid] for rid in ids if rid in found])
+    links = link_index((await links_by_recruit_keys(scope, keys)).values())
+    actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
+    outcome = await apply(scope, actions)
+    for entry in outcome.entries:
+        await scope.ctx.synclog.append(scope.key, entry)
+    await scope.ctx.synclog.append(scope.key, pass_entry(scope, outcome.counts))
+    failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
+    return min(failed).isoformat() if failed else None
+
+
+def _earliest(first: str | None, second: str | None) -> str | None:
+    values = [datetime.fromisoformat(v) for v in (first, second) if v]
+    return min(values).isoformat() if values else None
+
+
+def _watermark(newest: str | None, hold: str | None) -> datetime | None:
+    slack = timedelta(seconds=WATERMARK_SLACK_SECONDS)
+    values = [datetime.fromisoformat(v) - slack for v in (newest, hold) if v]
+    return min(values) if values else None

@@ -1,0 +1,197 @@
+"""One leased sync pass per (connection, kind): gather both sides, plan, apply, advance cursors, log.
+
+A request that finds the lease held leaves `pending` set; the holder then runs again before it lets go.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+
+from sync_core.domain.planner import plan
+from sync_core.engine import initial_sync
+from sync_core.engine.apply import ApplyOutcome, apply
+from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.gather import (
+    GraphSide,
+    PassScope,
+    RecruitSide,
+    fetch_recruit,
+    gather_graph,
+    gather_recruit,
+    kind_context,
+    link_index,
+    links_by_recruit_keys,
+)
+from sync_core.engine.kinds import SyncKind
+from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
+from sync_core.engine.registry import kind_for
+from sync_core.engine.synclog import pass_entry
+from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
+from sync_core.recruit.errors import InvalidToken
+from sync_core.store.connections import ConnectionKey
+from sync_core.store.queues import SyncRequest
+from sync_core.store.syncstate import Lease, SyncState
+
+log = logging.getLogger(__name__)
+
+# A pass whose Outlook-side writes to Recruit failed keeps its delta link (so delta replays those items);
+# after this many held passes in a row it moves on, so one item Recruit always refuses cannot pin the cursor.
+MAX_DELTA_HOLDS = 5
+_HOLDS = "delta_holds"
+# The Recruit emulator's If-Modified-Since is strict, and Zoho's granularity is a second.
+WATERMARK_SLACK = timedelta(seconds=1)
+
+
+async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
+    """Run passes for the request's (connection, kind) until no request is pending; never two at once."""
+    key = ConnectionKey.parse(request.connection)
+    kind = kind_for(request.kind, ctx.settings)
+    owner = uuid.uuid4().hex
+    current: SyncRequest | None = request
+    while current is not None:
+        lease = await ctx.syncstate.try_acquire(
+            key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds
+        )
+        if lease is None:
+            return  # the holder saw our `pending` flag and runs again for us
+        try:
+            stop = await _leased_pass(ctx, key, kind, current, lease)
+        finally:
+            pending = await ctx.syncstate.release(lease)
+        # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them.
+        current = (
+            SyncRequest(connection=request.connection, kind=request.kind, reason="sweep")
+            if pending and not stop
+            else None
+        )
+
+
+@asynccontextmanager
+async def open_scope(
+    ctx: EngineContext, key: ConnectionKey, kind: SyncKind, state: SyncState
+) -> AsyncIterator[PassScope | None]:
+    """The pass scope with both clients open, or None when the connection is gone."""
+    connection = await ctx.connections.get(key)
+    if connection is None:
+        yield None
+        return
+    async with ctx.recruit(connection) as recruit, ctx.graph(connection) as graph:
+        kind_ctx = await kind_context(ctx, connection, kind, recruit, state)
+        yield PassScope(ctx, connection, kind, kind_ctx, graph, recruit, state)
+
+
+async def _leased_pass(
+    ctx: EngineContext, key: ConnectionKey, kind: SyncKind, request: SyncRequest, lease: Lease
+) -> bool:
+    """One pass under the lease; True when sync stopped (torn down, error) and nothing should run again."""
+    state = await ctx.syncstate.get(key, kind.name)
+    if state is None or state.status not in ("active", "initial_sync"):
+        return True
+    if state.status == "initial_sync" and request.reason != "initial":
+        return True  # the initial sync's own messages carry it; its last step reconciles everything
+    try:
+        async with open_scope(ctx, key, kind, state) as scope:
+            if scope is None:
+                return True
+            if state.status == "initial_sync":
+                finished = await initial_sync.step(scope)
+                if not finished:
+                    return False
+                scope.state = await _reload(ctx, key, kind)
+                request = request.model_copy(update={"reason": "resync"})
+            await reconcile_once(scope, request, lease)
+    except ContainerGone:
+        log.info("%s %s: container deleted in Outlook, tearing down", key, kind.name)
+        await teardown(ctx, key, kind.name, reason=CONTAINER_DELETED)
+        return True
+    except (AuthRequired, InvalidToken, NotConnected) as error:
+        await mark_error(ctx, key, kind.name, error)
+        return True
+    return False
+
+
+async def _reload(ctx: EngineContext, key: ConnectionKey, kind: SyncKind) -> SyncState:
+    state = await ctx.syncstate.get(key, kind.name)
+    if state is None:
+        raise ContainerGone(404, "stateGone", f"{key} {kind.name}: sync state deleted during the pass")
+    return state
+
+
+async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -> None:
+    """Gather, plan, apply, then store cursors and log. Raises ContainerGone when the container is gone."""
+    ctx, kind, state = scope.ctx, scope.kind, scope.state
+    now = ctx.clock()
+    recruit_side = await gather_recruit(scope, request, now)
+    fresh = request.reason == "resync" or not state.delta_link
+    try:
+        graph_side = await gather_graph(scope, None if fresh else state.delta_link, now)
+    except DeltaExpired:
+        # Reconciled by links and tags in the planner: a fresh round never duplicates.
+        graph_side = await gather_graph(scope, None, now)
+    lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
+
+    recruit_keys = [change.ref.key for change in recruit_side.changes]
+    # Tagged Outlook items without a link (a crashed create): the planner needs their Recruit record.
+    tags = {
+        change.tag
+        for change in graph_side.changes
+        if change.tag and change.graph_id not in graph_side.links and not change.gone
+    }
+    recruit_links = await links_by_recruit_keys(scope, [*recruit_keys, *tags])
+    missing = tags - set(recruit_keys)
+    if missing:
+        recruit_side.changes += await fetch_recruit(scope, missing)
+    links = link_index([*graph_side.links.values(), *recruit_links.values()])
+    actions = plan(links, recruit_side.changes, graph_side.changes, kind.policy(scope.kind_ctx))
+    lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
+
+    outcome = await apply(scope, actions)
+    await _store_cursors(scope, recruit_side, graph_side, outcome, now)
+    for entry in outcome.entries:
+        await ctx.synclog.append(scope.key, entry)
+    await ctx.synclog.append(scope.key, pass_entry(scope, outcome.counts))
+
+
+def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
+    """Newest Modified_Time read minus the slack, but below any record whose write failed (so the next
+    sweep reads it again); never earlier than needed, never None once set."""
+    if side.newest is None:
+        return current
+    candidate = side.newest - WATERMARK_SLACK
+    for change in side.changes:
+        if change.ref.key in failed_keys and not change.deleted:
+            candidate = min(candidate, change.modified - WATERMARK_SLACK)
+    return candidate
+
+
+async def _store_cursors(
+    scope: PassScope, recruit_side: RecruitSide, graph_side: GraphSide, outcome: ApplyOutcome, now: datetime
+) -> None:
+    watermark = next_watermark(scope.state.recruit_watermark, recruit_side, outcome.failed_recruit_keys)
+    graph_ids = {change.graph_id for change in graph_side.changes}
+    hold = bool(graph_ids & outcome.failed_graph_ids)
+    window = getattr(scope.kind, "delta_window", None)
+
+    def advance(state: SyncState) -> SyncState | None:
+        if state.status not in ("active", "initial_sync"):
+            return None  # torn down meanwhile: leave the reset state alone
+        counters = dict(state.counters)
+        holds = counters.get(_HOLDS, 0)
+        update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
+        if hold and holds < MAX_DELTA_HOLDS:
+            counters[_HOLDS] = holds + 1
+        else:
+            counters[_HOLDS] = 0
+            update["delta_link"] = graph_side.delta_link
+            if graph_side.fresh and window is not None:
+                update["delta_window_start"], update["delta_window_end"] = window(now)
+        for name, value in outcome.counts.items():
+            counters[name] = counters.get(name, 0) + value
+        update["counters"] = counters
+        return state.model_copy(update=update)
+
+    scope.state = await scope.ctx.syncstate.modify(scope.key, scope.kind.name, advance)

@@ -1,0 +1,72 @@
+"""Sync log entries the engine writes (what the Manage page shows): pass summaries, failures, unlinks.
+
+Entries name an item by its title and a reason, never by other personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from sync_core.domain.items import FieldValues
+from sync_core.store.synclog import LogEntry
+
+if TYPE_CHECKING:
+    from sync_core.engine.gather import PassScope
+
+PASS_COUNTS = (
+    "graph_created",
+    "graph_updated",
+    "graph_deleted",
+    "recruit_created",
+    "recruit_updated",
+    "recruit_deleted",
+    "unlinked",
+    "conflicts",
+    "failed",
+)
+
+
+def title_of(scope: PassScope, fields: FieldValues | None) -> str:
+    """The kind's name for an item; empty for an item we know nothing about (a tombstone)."""
+    if not fields:
+        return ""
+    try:
+        return scope.kind.title(fields)[:200]
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def failure_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
+    return LogEntry(
+        kind=scope.kind.name,
+        level="warning",
+        type="failure",
+        title=title,
+        message=f"{reason}; will retry",
+        at=scope.ctx.clock(),
+    )
+
+
+def conflict_entry(scope: PassScope, subject: str, reason: str) -> LogEntry:
+    return LogEntry(
+        kind=scope.kind.name, type="conflict", title=subject, message=reason, at=scope.ctx.clock()
+    )
+
+
+def unlink_entry(scope: PassScope, title: str, message: str) -> LogEntry:
+    return LogEntry(kind=scope.kind.name, type="unlink", title=title, message=message, at=scope.ctx.clock())
+
+
+def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry:
+    kept = {name: int(counts.get(name, 0)) for name in PASS_COUNTS}
+    changed = sum(value for name, value in kept.items() if name != "failed")
+    message = f"{changed} change(s) applied" + (f", {kept['failed']} failed" if kept["failed"] else "")
+    return LogEntry(
+        kind=scope.kind.name,
+        level="warning" if kept["failed"] else "info",
+        type="pass",
+        message=message,
+        counts=kept,
+        at=scope.ctx.clock(),
+    )

@@ -1,0 +1,136 @@
+"""Engine tests: an EngineContext per test (own tables and queues) on the session's Azurite and emulators,
+Alice connected by SSO, passes driven by calling the engine directly (no queue consumer runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from sync_core.engine.context import EngineContext
+from sync_core.engine.lifecycle import enable, teardown
+from sync_core.engine.reconcile import run_pass
+from sync_core.store.connections import Connection
+from sync_core.store.queues import SyncRequest
+from sync_core.store.syncstate import SyncState
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
+    ALICE,
+    clock,
+    connect,
+    ctx,
+    settings,
+    webhook_host,
+)
+
+MAX_INITIAL_STEPS = 50
+
+
+@dataclass
+class Synced:
+    """A connected user with calendar sync running, and handles to act as them in Outlook and Recruit."""
+
+    ctx: EngineContext
+    connection: Connection
+    graph: GraphEmulatorHandle
+    recruit: RecruitEmulator
+
+    @property
+    def mailbox(self) -> str:
+        return self.connection.microsoft_user_id
+
+    async def state(self) -> SyncState:
+        state = await self.ctx.syncstate.get(self.connection.key, "calendar")
+        assert state is not None
+        return state
+
+    async def sync(self, **request: Any) -> None:
+        """One reconcile pass, as a queued request would run it."""
+        values = {"connection": str(self.connection.key), "kind": "calendar", "reason": "sweep", **request}
+        await run_pass(self.ctx, SyncRequest(**values))
+
+    async def enable(self) -> None:
+        """What the product API and the lifecycle queue do, then initial-sync steps until active."""
+        await self.ctx.syncstate.modify(
+            self.connection.key, "calendar", lambda s: s.model_copy(update={"status": "connecting"})
+        )
+        await enable(self.ctx, self.connection.key, "calendar")
+        for _ in range(MAX_INITIAL_STEPS):
+            if (await self.state()).status != "initial_sync":
+                break
+            await self.sync(reason="initial")
+        assert (await self.state()).status == "active"
+
+    async def disable(self) -> None:
+        await teardown(self.ctx, self.connection.key, "calendar", reason="user")
+
+    # --- acting as the user in Outlook ---
+
+    def outlook(self) -> httpx.Client:
+        token = self.graph.token_for(self.connection.email)
+        return httpx.Client(
+            base_url=f"{self.graph.base_url}/v1.0/users/{self.mailbox}",
+            headers={"Authorization": f"Bearer {token}", "Prefer": 'IdType="ImmutableId"'},
+            trust_env=False,
+        )
+
+    async def calendar_events(self) -> list[dict[str, Any]]:
+        state = await self.state()
+        with self.outlook() as outlook:
+            response = outlook.get(f"/calendars/{state.container_id}/events", params={"$top": "500"})
+        response.raise_for_status()
+        return list(response.json()["value"])
+
+    async def outlook_subjects(self) -> list[str]:
+        return sorted(str(event["subject"]) for event in await self.calendar_events())
+
+    # --- acting as the user in Recruit ---
+
+    def in_recruit(self) -> httpx.Client:
+        return self.recruit.client_for(self.connection.email)
+
+    def recruit_records(self, module: str) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = []
+        with self.in_recruit() as recruit:
+            page = 1
+            while True:
+                response = recruit.get(f"/{module}", params={"page": page, "per_page": 200})
+                if response.status_code == 204:
+                    return records
+                response.raise_for_status()
+                records += response.json()["data"]
+                if not response.json()["info"]["more_records"]:
+                    return records
+                page += 1
+
+    def owned_titles(self, module: str = "Events", field: str = "Event_Title") -> list[str]:
+        owner_id = self.connection.user_id
+        return sorted(
+            str(record[field]) for record in self.recruit_records(module) if _owner_id(record) == owner_id
+        )
+
+
+def _owner_id(record: dict[str, Any]) -> str:
+    for name in ("Owner", "Interview_Owner", "Event_Owner"):
+        owner = record.get(name)
+        if isinstance(owner, dict) and owner.get("id"):
+            return str(owner["id"])
+    return ""
+
+
+@pytest.fixture
+async def alice(ctx: EngineContext, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> Synced:  # noqa: F811
+    """Alice connected (SSO), calendar sync not yet enabled."""
+    connection = await connect(ctx, graph, recruit, ALICE)
+    return Synced(ctx, connection, graph, recruit)
+
+
+@pytest.fixture
+async def synced(alice: Synced) -> Synced:
+    """Alice with calendar sync enabled and the initial sync done."""
+    await alice.enable()
+    return alice
