@@ -133,9 +133,7 @@ def webhook_host(
         )
 
     host = WebhookHost(f"http://127.0.0.1:{port}", settings_for)
-    app = Starlette(
-        routes=[Route("/{prefix}/api/webhooks/{source:str}", host.endpoint, methods=["POST"])]
-    )
+    app = Starlette(routes=[Route("/{prefix}/api/webhooks/{source:str}", host.endpoint, methods=["POST"])])
     server = ServerThread(app, [Listener(port)]).start()
     yield host
     server.stop()
@@ -186,7 +184,8 @@ async def ctx(settings: Settings, clock: EmulatorClock) -> AsyncIterator[EngineC
 async def recruit_token(settings: Settings, email: str) -> RecruitToken:
     """A real token pair from the Recruit emulator's sign-in, so refreshes work after the clock moves."""
     callback = await consent_redirect(settings, email)
-    tokens = await exchange_code(callback["accounts-server"], callback["code"], REDIRECT_URI, settings=settings)
+    server, code = callback["accounts-server"], callback["code"]
+    tokens = await exchange_code(server, code, REDIRECT_URI, settings=settings)
     assert tokens.refresh_token
     return RecruitToken(
         refresh_token=tokens.refresh_token, access_token=tokens.access_token, expires_at=tokens.expires_at
@@ -218,7 +217,9 @@ async def connect(
     return await ctx.connections.upsert(connection)
 
 
-async def with_calendar(ctx: EngineContext, connection: Connection, status: SyncStatus = "active") -> SyncState:
+async def with_calendar(
+    ctx: EngineContext, connection: Connection, status: SyncStatus = "active"
+) -> SyncState:
     """Creates the dedicated calendar and stores it in the syncstate, as enable does before subscribing."""
     async with ctx.graph(connection) as client:
         calendar_id = await containers.find_or_create_calendar(
@@ -256,9 +257,9 @@ def lifecycle_messages(settings: Settings) -> list[dict[str, Any]]:
     return queued(settings, settings.queue_lifecycle)
 
 
-async def eventually(read: Callable[[], list[dict[str, Any]]], timeout: float = 10.0) -> list[dict[str, Any]]:
-    """The first non-empty answer of `read` within `timeout` seconds (deliveries are asynchronous)."""
-    deadline = time.monotonic() + timeout
+async def eventually(read: Callable[[], list[dict[str, Any]]], seconds: float = 10.0) -> list[dict[str, Any]]:
+    """The first non-empty answer of `read` within `seconds` (deliveries are asynchronous)."""
+    deadline = time.monotonic() + seconds
     while True:
         found = await asyncio.to_thread(read)
         if found or time.monotonic() > deadline:
@@ -266,6 +267,10 @@ async def eventually(read: Callable[[], list[dict[str, Any]]], timeout: float = 
         await asyncio.sleep(0.05)
 
 
-def post(url: str, body: bytes | dict[str, Any], **params: str) -> httpx.Response:
+async def post(
+    url: str, body: bytes | dict[str, Any], params: dict[str, str] | None = None, token: str | None = None
+) -> httpx.Response:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return httpx.post(url, content=content, params=params, trust_env=False, timeout=10)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(trust_env=False, timeout=10) as client:
+        return await client.post(url, content=content, params=params, headers=headers)

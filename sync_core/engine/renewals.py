@@ -1,0 +1,162 @@
+"""The timer's round: renew subscriptions and channels near expiry, queue safety sweeps and window slides.
+
+Every connection is handled on its own: one user's failure is logged to their sync log and never stops others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sync_core.engine.context import EngineContext
+from sync_core.engine.kinds import SyncKind
+from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.store.connections import Connection
+from sync_core.store.queues import SyncRequest
+from sync_core.store.synclog import LogEntry
+from sync_core.store.syncstate import Kind, SyncState
+
+log = logging.getLogger(__name__)
+
+KINDS: tuple[Kind, ...] = ("calendar", "contacts")
+RENEWING_STATUSES = frozenset({"active", "initial_sync"})
+SWEEP_INTERVAL = timedelta(hours=6)
+# The calendar delta window is fixed per round; a fresh round starts once it has slid this far.
+WINDOW_SLIDE = timedelta(days=30)
+# counters (ints) keep when the timer last queued a sweep / a window resync, as epoch seconds.
+LAST_SWEEP = "timer_last_sweep"
+LAST_WINDOW_RESYNC = "timer_last_window_resync"
+
+# Connections renewed at once: different mailboxes, so Graph's per-mailbox limits are not shared.
+CONCURRENT_CONNECTIONS = 8
+
+KindFor = Callable[[str], SyncKind]
+
+
+@dataclass
+class RenewalReport:
+    connections: int = 0
+    subscriptions_renewed: int = 0
+    channels_renewed: int = 0
+    sweeps_queued: int = 0
+    resyncs_queued: int = 0
+    failures: int = 0
+    oauth_states_purged: int = 0
+
+
+def _needs_renewal(expires: datetime | None, exists: bool, now: datetime, ctx: EngineContext) -> bool:
+    margin = timedelta(minutes=ctx.settings.renew_before_minutes)
+    return not exists or expires is None or expires <= now + margin
+
+
+def _epoch(counters: dict[str, int], name: str) -> datetime | None:
+    value = counters.get(name)
+    return datetime.fromtimestamp(value, UTC) if value else None
+
+
+def _sweep_due(state: SyncState, now: datetime) -> bool:
+    # last_sync also counts: a pass that ran recently has just looked at everything a sweep would.
+    moments = [m for m in (state.last_sync, _epoch(state.counters, LAST_SWEEP)) if m is not None]
+    return not moments or max(moments) <= now - SWEEP_INTERVAL
+
+
+def _window_slid(ctx: EngineContext, state: SyncState, now: datetime) -> bool:
+    if state.kind != "calendar" or state.delta_window_start is None:
+        return False
+    wanted_start = now - timedelta(days=ctx.settings.delta_window_past_days)
+    if state.delta_window_start > wanted_start - WINDOW_SLIDE:
+        return False
+    # Queue once per sweep interval: the resync pass moves the window, and until then asking again is noise.
+    last = _epoch(state.counters, LAST_WINDOW_RESYNC)
+    return last is None or last <= now - SWEEP_INTERVAL
+
+
+async def _mark(ctx: EngineContext, state: SyncState, counter: str, now: datetime) -> None:
+    def stamp(current: SyncState) -> SyncState:
+        return current.model_copy(update={"counters": {**current.counters, counter: int(now.timestamp())}})
+
+    await ctx.syncstate.modify(state.connection, state.kind, stamp)
+
+
+async def _renew_kind(
+    ctx: EngineContext, connection: Connection, kind: SyncKind, state: SyncState, report: RenewalReport
+) -> None:
+    now = ctx.clock()
+    if state.container_id and _needs_renewal(
+        state.subscription_expires, bool(state.subscription_id), now, ctx
+    ):
+        async with ctx.graph(connection) as graph:
+            await ensure_graph_subscription(ctx, connection, kind, graph)
+        report.subscriptions_renewed += 1
+    if _needs_renewal(state.channel_expires, bool(state.channel_id), now, ctx):
+        async with ctx.recruit(connection) as recruit:
+            await ensure_recruit_channel(ctx, connection, kind, recruit)
+        report.channels_renewed += 1
+
+
+async def _queue_passes(ctx: EngineContext, state: SyncState, report: RenewalReport) -> None:
+    if state.status != "active":
+        return  # an initial sync in progress already looks at everything
+    now = ctx.clock()
+    key = str(state.connection)
+    if _window_slid(ctx, state, now):
+        await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="resync"))
+        await _mark(ctx, state, LAST_WINDOW_RESYNC, now)
+        report.resyncs_queued += 1
+    elif _sweep_due(state, now):
+        await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="sweep"))
+        await _mark(ctx, state, LAST_SWEEP, now)
+        report.sweeps_queued += 1
+
+
+async def renew_connection(
+    ctx: EngineContext, connection: Connection, kind_for: KindFor, report: RenewalReport
+) -> None:
+    """One connection's share of the round; failures are logged per kind and counted, never raised."""
+    for name in KINDS:
+        try:
+            state = await ctx.syncstate.get(connection.key, name)
+            if state is None or state.status not in RENEWING_STATUSES:
+                continue
+            await _renew_kind(ctx, connection, kind_for(name), state, report)
+            await _queue_passes(ctx, state, report)
+        except Exception as error:  # one user's failure must not stop the round
+            report.failures += 1
+            await _log_failure(ctx, connection, name, error)
+
+
+async def _log_failure(ctx: EngineContext, connection: Connection, kind: Kind, error: Exception) -> None:
+    code = str(getattr(error, "code", "") or type(error).__name__)
+    log.warning("renewal failed for %s %s: %s", connection.key, kind, code)
+    entry = LogEntry(
+        kind=kind,
+        level="error",
+        type="failure",
+        title="Keeping notifications alive failed",
+        message=f"{code}: will try again in a few minutes",
+        at=ctx.clock(),
+    )
+    try:
+        await ctx.synclog.append(connection.key, entry)
+    except Exception:  # the log is a courtesy; the round goes on
+        log.exception("could not write the sync log for %s", connection.key)
+
+
+async def run_renewals(ctx: EngineContext, kind_for: KindFor) -> RenewalReport:
+    """The timer's whole round over every connection."""
+    report = RenewalReport()
+    gate = asyncio.Semaphore(CONCURRENT_CONNECTIONS)
+
+    async def one(connection: Connection) -> None:
+        async with gate:
+            await renew_connection(ctx, connection, kind_for, report)
+
+    connections = [connection async for connection in ctx.connections.list_all()]
+    report.connections = len(connections)
+    await asyncio.gather(*(one(connection) for connection in connections))
+    report.oauth_states_purged = await ctx.oauth_states.purge_expired(ctx.clock())
+    log.info("renewal round: %s", report)
+    return report
