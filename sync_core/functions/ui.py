@@ -1,6 +1,6 @@
 """GET /api/ui and /api/ui/{*path}: the Manage page's static files from sync_core/web/.
 
-Only files under that folder with a known type are served; each answer carries the security headers.
+Only files under that folder with a known type are served, each with the product's security headers.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import azure.functions as func
+
+from sync_core.functions.http import SECURITY_HEADERS
 
 bp = func.Blueprint()
 
@@ -28,19 +30,6 @@ CONTENT_TYPES = {
 # The page is plain files without content hashes in their names, so browsers revalidate every time (cheap:
 # a 304 on a matching ETag) instead of running yesterday's script against today's API.
 CACHE_CONTROL = "no-cache"
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
-)
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 def resolve_asset(relative_path: str) -> Path | None:
