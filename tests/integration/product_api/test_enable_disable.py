@@ -155,3 +155,16 @@ async def test_an_unknown_kind_is_404(browser: httpx.AsyncClient, product: Engin
         method = browser.get if path.endswith("log") else browser.post
         response = await method(path, headers=csrf_headers(browser))
         assert response.status_code == 404, path
+
+
+async def test_enabling_while_a_disable_is_in_progress_is_409(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, ALICE)
+    await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
+    await browser.post("/api/sync/calendar/disable", headers=csrf_headers(browser))
+
+    response = await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
+
+    assert response.status_code == 409
+    assert (await browser.get("/api/me")).json()["calendar"]["status"] == "disabling"
