@@ -1,0 +1,128 @@
+"""The renewal timer's round: subscriptions and channels kept alive by the emulators' clocks, sweeps and
+window slides queued, and one broken connection never stopping the others."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sync_core.engine.context import EngineContext
+from sync_core.engine.renewals import run_renewals
+from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.store.connections import Connection
+from sync_core.store.syncstate import SyncState
+
+from .conftest import CALENDAR, EmulatorClock, kind_for, sync_messages
+
+
+async def subscribed(ctx: EngineContext, connection: Connection) -> SyncState:
+    async with ctx.graph(connection) as graph:
+        await ensure_graph_subscription(ctx, connection, CALENDAR, graph)
+    async with ctx.recruit(connection) as recruit:
+        return await ensure_recruit_channel(ctx, connection, CALENDAR, recruit)
+
+
+async def synced_now(ctx: EngineContext, connection: Connection) -> None:
+    def stamp(state: SyncState) -> SyncState:
+        return state.model_copy(update={"last_sync": ctx.clock()})
+
+    await ctx.syncstate.modify(connection.key, "calendar", stamp)
+
+
+async def test_a_round_days_later_renews_the_subscription_and_replaces_the_lapsed_channel(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    before = await subscribed(ctx, alice)
+    clock.advance(timedelta(hours=60))
+    report = await run_renewals(ctx, kind_for)
+    after = await ctx.syncstate.get(alice.key, "calendar")
+    assert after is not None and report.failures == 0
+    assert after.subscription_id == before.subscription_id
+    assert after.subscription_expires is not None
+    assert after.subscription_expires > clock() + timedelta(hours=70)
+    assert after.channel_id != before.channel_id  # a day-long channel has lapsed after 60 hours
+    assert after.channel_expires is not None and after.channel_expires > clock() + timedelta(hours=23)
+    assert await ctx.routes.get("recruit", after.channel_id) is not None
+
+
+async def test_a_round_with_nothing_near_expiry_changes_nothing(
+    ctx: EngineContext, alice: Connection
+) -> None:
+    before = await subscribed(ctx, alice)
+    await synced_now(ctx, alice)
+    report = await run_renewals(ctx, kind_for)
+    after = await ctx.syncstate.get(alice.key, "calendar")
+    assert (report.subscriptions_renewed, report.channels_renewed, report.sweeps_queued) == (0, 0, 0)
+    assert after is not None and after.subscription_expires == before.subscription_expires
+    assert sync_messages(ctx.settings) == []
+
+
+async def test_an_active_connection_gets_a_sweep_once_per_interval(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    await subscribed(ctx, alice)
+    await synced_now(ctx, alice)
+    clock.advance(timedelta(hours=7))
+    await run_renewals(ctx, kind_for)
+    await run_renewals(ctx, kind_for)
+    assert sync_messages(ctx.settings) == [
+        {"connection": str(alice.key), "kind": "calendar", "reason": "sweep"}
+    ]
+
+
+async def test_a_calendar_window_slid_by_a_month_queues_a_resync(
+    ctx: EngineContext, alice: Connection
+) -> None:
+    await subscribed(ctx, alice)
+    past_days = ctx.settings.delta_window_past_days
+
+    def slid(state: SyncState) -> SyncState:
+        start = ctx.clock() - timedelta(days=past_days + 31)
+        return state.model_copy(update={"delta_window_start": start, "last_sync": ctx.clock()})
+
+    await ctx.syncstate.modify(alice.key, "calendar", slid)
+    await run_renewals(ctx, kind_for)
+    assert sync_messages(ctx.settings) == [
+        {"connection": str(alice.key), "kind": "calendar", "reason": "resync"}
+    ]
+
+
+async def test_one_broken_connection_is_logged_and_the_others_still_renewed(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    before = await subscribed(ctx, alice)
+    broken = await ctx.connections.upsert(Connection(org_id="874920001", user_id="461233000000199999"))
+
+    def active(state: SyncState) -> SyncState:
+        return state.model_copy(update={"status": "active", "container_id": "gone"})
+
+    await ctx.syncstate.modify(broken.key, "calendar", active)
+    clock.advance(timedelta(hours=60))
+    report = await run_renewals(ctx, kind_for)
+    after = await ctx.syncstate.get(alice.key, "calendar")
+    assert report.failures == 1 and report.connections == 2
+    assert after is not None and after.channel_id != before.channel_id
+    [entry] = (await ctx.synclog.recent(broken.key)).entries
+    assert (entry.kind, entry.level, entry.type) == ("calendar", "error", "failure")
+
+
+async def test_disabled_kinds_are_left_alone(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    def disabled(state: SyncState) -> SyncState:
+        return state.model_copy(update={"status": "disabled"})
+
+    await ctx.syncstate.modify(alice.key, "calendar", disabled)
+    clock.advance(timedelta(days=3))
+    report = await run_renewals(ctx, kind_for)
+    state = await ctx.syncstate.get(alice.key, "calendar")
+    assert (report.subscriptions_renewed, report.channels_renewed) == (0, 0)
+    assert state is not None and state.subscription_id == "" and state.channel_id == ""
+
+
+async def test_the_round_purges_sign_in_flows_that_expired_unused(ctx: EngineContext) -> None:
+    now = ctx.clock()
+    await ctx.oauth_states.put("stale", {"user": "a"}, now - timedelta(minutes=1))
+    await ctx.oauth_states.put("fresh", {"user": "b"}, now + timedelta(minutes=10))
+    report = await run_renewals(ctx, kind_for)
+    assert report.oauth_states_purged == 1
+    assert await ctx.oauth_states.take("fresh", ctx.clock()) == {"user": "b"}
