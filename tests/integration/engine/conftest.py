@@ -5,6 +5,7 @@ Alice connected by SSO, passes driven by calling the engine directly (no queue c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
     ALICE,
+    EmulatorClock,
     clock,
     connect,
     ctx,
@@ -47,6 +49,13 @@ class Synced:
         state = await self.ctx.syncstate.get(self.connection.key, "calendar")
         assert state is not None
         return state
+
+    def tick(self, seconds: float = 2.0) -> None:
+        """Moves both emulators' clocks on: Recruit stamps modifications to the second, so an edit in the
+        same second as the sync that read the record would look like a replay."""
+        clock = self.ctx.clock
+        assert isinstance(clock, EmulatorClock)
+        clock.advance(timedelta(seconds=seconds))
 
     async def sync(self, **request: Any) -> None:
         """One reconcile pass, as a queued request would run it."""
@@ -85,6 +94,25 @@ class Synced:
         response.raise_for_status()
         return list(response.json()["value"])
 
+    async def outlook_create(self, body: dict[str, Any], calendar_id: str | None = None) -> str:
+        calendar = calendar_id or (await self.state()).container_id
+        with self.outlook() as outlook:
+            response = outlook.post(f"/calendars/{calendar}/events", json=body)
+        response.raise_for_status()
+        return str(response.json()["id"])
+
+    def outlook_update(self, event_id: str, patch: dict[str, Any]) -> None:
+        with self.outlook() as outlook:
+            outlook.patch(f"/events/{event_id}", json=patch).raise_for_status()
+
+    def outlook_delete(self, event_id: str) -> None:
+        with self.outlook() as outlook:
+            outlook.delete(f"/events/{event_id}").raise_for_status()
+
+    async def outlook_event(self, subject: str) -> dict[str, Any]:
+        [event] = [e for e in await self.calendar_events() if e["subject"] == subject]
+        return event
+
     async def outlook_subjects(self) -> list[str]:
         return sorted(str(event["subject"]) for event in await self.calendar_events())
 
@@ -106,6 +134,32 @@ class Synced:
                 if not response.json()["info"]["more_records"]:
                     return records
                 page += 1
+
+    def recruit_create(self, module: str, fields: dict[str, Any]) -> str:
+        with self.in_recruit() as recruit:
+            response = recruit.post(f"/{module}", json={"data": [fields]})
+        response.raise_for_status()
+        [result] = response.json()["data"]
+        assert result["code"] == "SUCCESS", result
+        return str(result["details"]["id"])
+
+    def recruit_update(self, module: str, record_id: str, fields: dict[str, Any]) -> None:
+        with self.in_recruit() as recruit:
+            response = recruit.put(f"/{module}", json={"data": [{"id": record_id, **fields}]})
+        response.raise_for_status()
+        assert response.json()["data"][0]["code"] == "SUCCESS", response.json()
+
+    def recruit_delete(self, module: str, record_id: str) -> None:
+        with self.in_recruit() as recruit:
+            response = recruit.delete(f"/{module}", params={"ids": record_id})
+        response.raise_for_status()
+
+    def recruit_record(self, module: str, record_id: str) -> dict[str, Any] | None:
+        with self.in_recruit() as recruit:
+            response = recruit.get(f"/{module}/{record_id}")
+        if response.status_code in (204, 404) or "data" not in response.json():
+            return None
+        return dict(response.json()["data"][0])
 
     def owned_titles(self, module: str = "Events", field: str = "Event_Title") -> list[str]:
         owner_id = self.connection.user_id
@@ -134,3 +188,26 @@ async def synced(alice: Synced) -> Synced:
     """Alice with calendar sync enabled and the initial sync done."""
     await alice.enable()
     return alice
+
+
+def recruit_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def event_fields(title: str, days_ahead: int = 3, hour: int = 10) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(hour=hour, minute=0, second=0)
+    return {
+        "Event_Title": title,
+        "Start_DateTime": recruit_time(start),
+        "End_DateTime": recruit_time(start + timedelta(hours=1)),
+    }
+
+
+def graph_event(subject: str, days_ahead: int = 3, hour: int = 10) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(hour=hour, minute=0, second=0)
+    end = start + timedelta(hours=1)
+    return {
+        "subject": subject,
+        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+        "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+    }
