@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sync_core.config import Settings
 from sync_core.domain.canonical import canonical_fields
 from sync_core.domain.items import JsonValue
+from sync_core.domain.timezones import zone as time_zone
 from sync_core.engine.calendar_kind import CalendarKind
 from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
 
@@ -114,6 +115,9 @@ def test_event_fields_survive_a_recruit_write_and_read(fields: dict[str, JsonVal
 def test_event_fields_survive_a_graph_write_and_read(
     fields: dict[str, JsonValue], zone: str, reply_zone: str | None
 ) -> None:
+    # A wall time in the hour a zone repeats is ambiguous in any answer given in that zone, Graph's included;
+    # the product reads in UTC (no Prefer: outlook.timezone), so only unambiguous replies are compared.
+    assume(reply_zone is None or not any(_repeated_hour(fields[end], reply_zone) for end in ("start", "end")))
     read_back = through_graph(KIND, fields, zone, reply_zone)
     assert canonical_fields(read_back, names("Events")) == canonical_fields(fields, names("Events"))
 
@@ -159,3 +163,11 @@ def test_a_recruit_rule_reads_the_same_from_recruit_and_from_its_outlook_copy(
     from_graph = through_graph(KIND, dict(from_recruit), zone, None)
     assert from_graph["recurrence"] == from_recruit["recurrence"]
     assert through_recruit(KIND, dict(from_recruit), zone)["recurrence"] == from_recruit["recurrence"]
+
+
+def _repeated_hour(moment: JsonValue, zone_name: str) -> bool:
+    if not isinstance(moment, datetime):
+        return False
+    wall = moment.astimezone(time_zone(zone_name)).replace(tzinfo=None)
+    first, second = (wall.replace(fold=fold, tzinfo=time_zone(zone_name)) for fold in (0, 1))
+    return first.utcoffset() != second.utcoffset()
