@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sync_core.engine import registry
 from sync_core.engine.context import EngineContext
+from sync_core.engine.kinds import SyncKind
 from sync_core.engine.renewals import run_renewals
 from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
 from sync_core.store.connections import Connection
@@ -126,3 +128,21 @@ async def test_the_round_purges_sign_in_flows_that_expired_unused(ctx: EngineCon
     report = await run_renewals(ctx, kind_for)
     assert report.oauth_states_purged == 1
     assert await ctx.oauth_states.take("fresh", ctx.clock()) == {"user": "b"}
+
+
+async def test_the_product_kinds_renew_through_the_same_round(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    def product_kind(name: str) -> SyncKind:
+        return registry.kind_for(name, ctx.settings)
+
+    before = await subscribed(ctx, alice)
+    clock.advance(timedelta(hours=60))
+    report = await run_renewals(ctx, product_kind)
+    after = await ctx.syncstate.get(alice.key, "calendar")
+    assert report.failures == 0
+    assert after is not None and after.subscription_id == before.subscription_id
+    async with ctx.recruit(alice) as recruit:
+        [channel] = await recruit.list_watches()
+    assert str(channel.channel_id) == after.channel_id
+    assert set(channel.events) == set(product_kind("calendar").watch_events)
