@@ -211,3 +211,22 @@ def graph_event(subject: str, days_ahead: int = 3, hour: int = 10) -> dict[str, 
         "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
         "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
     }
+
+
+def imported_events(count: int, title: str = "Imported {n}") -> list[dict[str, Any]]:
+    return [event_fields(title.format(n=n), days_ahead=10 + n) for n in range(count)]
+
+
+def recruit_stats(recruit: RecruitEmulator) -> dict[str, int]:
+    response = recruit.http.get(f"{recruit.base_url}/_emulator/stats")
+    response.raise_for_status()
+    return dict(response.json()["requests"])
+
+
+def writes(stats_before: dict[str, int], stats_after: dict[str, int], method: str, part: str) -> int:
+    """How many `method` requests on paths containing `part` happened between two stats readings."""
+    return sum(
+        count - stats_before.get(route, 0)
+        for route, count in stats_after.items()
+        if route.startswith(f"{method} ") and part in route and "$batch" not in route
+    )
