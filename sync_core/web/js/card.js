@@ -72,6 +72,8 @@ function showProgress(card, kind, view, eta) {
 
 export function renderCard(card, kind, view, eta) {
   card.dataset.status = view.status;
+  const notice = card.querySelector(".card-notice");
+  if ((notice.dataset.clearOn || "").split(" ").includes(view.status)) setCardNotice(card, "");
   card.querySelector(".status-text").textContent = STATUS_WORDS[view.status];
   card.querySelector(".fact-account").textContent = view.account || "Not connected";
   const lastSync = card.querySelector(".fact-last-sync");
@@ -104,15 +106,18 @@ export function renderCard(card, kind, view, eta) {
   enable.hidden = !canEnable;
   enable.textContent = view.status === "error" ? "Enable again" : "Enable";
   card.querySelector(".action-disable").hidden = !(running || view.status === "connecting");
-  card.querySelector(".action-edit-mapping").hidden = !(kind === "contacts" && running);
+  const configured = view.status !== "disabled" && view.status !== "disabling";
+  card.querySelector(".action-edit-mapping").hidden = !(kind === "contacts" && configured);
   for (const button of card.querySelectorAll(".actions button:not(.action-log)")) {
     button.disabled = view.status === "disabling";
   }
   return BUSY.has(view.status);
 }
 
-export function setCardNotice(card, text) {
+// A short note under the card's facts; it goes away once the card reaches one of `clearOn` statuses.
+export function setCardNotice(card, text, clearOn = []) {
   const notice = card.querySelector(".card-notice");
   notice.textContent = text || "";
   notice.hidden = !text;
+  notice.dataset.clearOn = clearOn.join(" ");
 }

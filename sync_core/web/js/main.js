@@ -134,7 +134,7 @@ async function startSync(kind) {
     return;
   }
   if (answer.status >= 200 && answer.status < 300) {
-    setCardNotice(card, "Sync is starting.");
+    setCardNotice(card, "Sync is starting.", ["initial_sync", "active", "error"]);
     state.fastUntil = Date.now() + AFTER_ACTION_MS;
     await refresh();
     return;
@@ -172,7 +172,10 @@ async function changeMapping() {
     return;
   }
   if (result.saved) {
-    setCardNotice(card, "Mapping saved. Your contacts in Outlook will be updated to match it.");
+    setCardNotice(card, "Mapping saved. Your contacts in Outlook will be updated to match it.", [
+      "disabled",
+      "error",
+    ]);
     state.fastUntil = Date.now() + AFTER_ACTION_MS;
     await refresh();
   }

@@ -45,8 +45,9 @@ function recruitChoices() {
 function renumber() {
   [...rowsList().children].forEach((row, index) => {
     const number = index + 1;
-    row.querySelector(".row-graph-label").textContent = `Microsoft field, row ${number}`;
-    row.querySelector(".row-recruit-label").textContent = `Recruit field, row ${number}`;
+    // The visible label says "Microsoft field"; the name adds the row so each control is told apart.
+    row.querySelector(".row-graph").setAttribute("aria-label", `Microsoft field, row ${number}`);
+    row.querySelector(".row-recruit").setAttribute("aria-label", `Recruit field, row ${number}`);
     row.querySelector(".row-remove").setAttribute("aria-label", `Remove row ${number}`);
     const error = row.querySelector(".row-error");
     error.id = `mapping-row-error-${number}`;
