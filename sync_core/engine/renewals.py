@@ -83,21 +83,28 @@ async def _mark(ctx: EngineContext, state: SyncState, counter: str, now: datetim
 
 async def _renew_kind(
     ctx: EngineContext, connection: Connection, kind: SyncKind, state: SyncState, report: RenewalReport
-) -> None:
+) -> bool:
+    """Renews what is near expiry; True when something had to be replaced (notifications may be lost)."""
     now = ctx.clock()
+    replaced = False
     if state.container_id and _needs_renewal(
         state.subscription_expires, bool(state.subscription_id), now, ctx
     ):
         async with ctx.graph(connection) as graph:
-            await ensure_graph_subscription(ctx, connection, kind, graph)
+            renewed = await ensure_graph_subscription(ctx, connection, kind, graph)
+        replaced |= renewed.subscription_id != state.subscription_id
         report.subscriptions_renewed += 1
     if _needs_renewal(state.channel_expires, bool(state.channel_id), now, ctx):
         async with ctx.recruit(connection) as recruit:
-            await ensure_recruit_channel(ctx, connection, kind, recruit)
+            renewed = await ensure_recruit_channel(ctx, connection, kind, recruit)
+        replaced |= renewed.channel_id != state.channel_id
         report.channels_renewed += 1
+    return replaced
 
 
-async def _queue_passes(ctx: EngineContext, state: SyncState, report: RenewalReport) -> None:
+async def _queue_passes(ctx: EngineContext, state: SyncState, report: RenewalReport, catch_up: bool) -> None:
+    """A sweep when one is due or when notifications may have been lost (a lapsed subscription/channel);
+    the delta link and the Recruit watermark then find whatever they would have said."""
     if state.status != "active":
         return  # an initial sync in progress already looks at everything
     now = ctx.clock()
@@ -106,7 +113,7 @@ async def _queue_passes(ctx: EngineContext, state: SyncState, report: RenewalRep
         await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="resync"))
         await _mark(ctx, state, LAST_WINDOW_RESYNC, now)
         report.resyncs_queued += 1
-    elif _sweep_due(state, now):
+    elif catch_up or _sweep_due(state, now):
         await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="sweep"))
         await _mark(ctx, state, LAST_SWEEP, now)
         report.sweeps_queued += 1
@@ -121,8 +128,8 @@ async def renew_connection(
             state = await ctx.syncstate.get(connection.key, name)
             if state is None or state.status not in RENEWING_STATUSES:
                 continue
-            await _renew_kind(ctx, connection, kind_for(name), state, report)
-            await _queue_passes(ctx, state, report)
+            replaced = await _renew_kind(ctx, connection, kind_for(name), state, report)
+            await _queue_passes(ctx, state, report, catch_up=replaced)
         except Exception as error:  # one user's failure must not stop the round
             report.failures += 1
             await _log_failure(ctx, connection, name, error)

@@ -146,3 +146,16 @@ async def test_the_product_kinds_renew_through_the_same_round(
         [channel] = await recruit.list_watches()
     assert str(channel.channel_id) == after.channel_id
     assert set(channel.events) == set(product_kind("calendar").watch_events)
+
+
+async def test_a_lapsed_channel_replaced_by_the_round_queues_a_catch_up_sweep(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    await subscribed(ctx, alice)
+    clock.advance(timedelta(hours=30))  # the channel lapsed; the subscription is still far from expiry
+    await synced_now(ctx, alice)  # a pass just ran, so no sweep is due by the clock
+    report = await run_renewals(ctx, kind_for)
+    assert (report.subscriptions_renewed, report.channels_renewed) == (0, 1)
+    assert sync_messages(ctx.settings) == [
+        {"connection": str(alice.key), "kind": "calendar", "reason": "sweep"}
+    ]
