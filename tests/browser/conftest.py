@@ -1,20 +1,19 @@
 """Browser tests: one headless Chromium per session, a fresh context per test, a screenshot when a test fails.
 
-Each test starts from nothing: emulators reset, the stack's tables and queues emptied, no cookies.
+Each test starts from nothing (`fresh_stack`: emulators reset, product storage emptied) and without cookies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from azure.data.tables import TableServiceClient
-from azure.storage.queue import QueueServiceClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.fixtures.stack import Stack
@@ -30,7 +29,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 900}
-PRODUCT_QUEUES = ("sync-requests", "lifecycle")
 
 expect.set_options(timeout=15_000)
 
@@ -50,23 +48,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-def _clear_stack_storage(stack: Stack) -> None:
-    """Empty every table of the stack's prefix and the product queues, so no state leaks between tests."""
-    connection_string = stack.env["AzureWebJobsStorage"]
-    prefix = stack.env["TABLE_PREFIX"]
-    tables = TableServiceClient.from_connection_string(connection_string)
-    for table in tables.list_tables():
-        if not table.name.startswith(prefix):
-            continue
-        client = tables.get_table_client(table.name)
-        for entity in client.list_entities(select=["PartitionKey", "RowKey"]):
-            client.delete_entity(entity["PartitionKey"], entity["RowKey"])
-    queues = QueueServiceClient.from_connection_string(connection_string)
-    for queue in queues.list_queues():
-        if queue.name in PRODUCT_QUEUES or queue.name.removesuffix("-poison") in PRODUCT_QUEUES:
-            queues.get_queue_client(queue.name).clear_messages()
 
 
 @dataclass
@@ -89,19 +70,12 @@ def _expected_401(message: ConsoleMessage) -> bool:
 
 
 @pytest.fixture
-def fresh_stack(stack: Stack, graph: Any, recruit: Any) -> Stack:
-    """The stack with both emulators back at their seed and the product's storage empty."""
-    _clear_stack_storage(stack)
-    return stack
-
-
-@pytest.fixture
 def console(fresh_stack: Stack) -> ConsoleWatch:
     return ConsoleWatch(fresh_stack.base_url)
 
 
 def _open_page(
-    browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, **options: Any
+    browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, stack: Stack, **options: Any
 ) -> Iterator[Page]:
     context = browser.new_context(**options)
     page = context.new_page()
@@ -115,6 +89,8 @@ def _open_page(
             ARTIFACTS.mkdir(exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::")[-1])
             page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+            # The dev host's log says what the server side did while the page waited.
+            shutil.copyfile(stack.log_path, ARTIFACTS / f"failed-{name}-devhost.log")
         context.close()
 
 
@@ -123,7 +99,7 @@ def page(
     browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
 ) -> Iterator[Page]:
     """A desktop-sized page in a context of its own (no cookies); screenshot under artifacts/ on failure."""
-    yield from _open_page(browser, request, console, viewport=DESKTOP)
+    yield from _open_page(browser, request, console, fresh_stack, viewport=DESKTOP)
 
 
 @pytest.fixture
@@ -131,4 +107,6 @@ def narrow_page(
     browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
 ) -> Iterator[Page]:
     """A phone-sized page, 320 px wide."""
-    yield from _open_page(browser, request, console, viewport={"width": 320, "height": 640}, is_mobile=True)
+    yield from _open_page(
+        browser, request, console, fresh_stack, viewport={"width": 320, "height": 640}, is_mobile=True
+    )
