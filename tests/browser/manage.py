@@ -39,3 +39,10 @@ def enable_calendar_as_sso_user(page: Page, stack: Stack) -> None:
     sign_in(page, stack, SSO_USER)
     card(page, "Calendar").get_by_role("button", name="Enable calendar sync").click()
     expect_status(page, "Calendar", "Active")
+
+
+def open_disable_dialog(page: Page, title: str) -> Locator:
+    card(page, title).get_by_role("button", name=f"Disable {title.lower()} sync").click()
+    dialog = page.get_by_role("dialog", name=f"Disable {title.lower()} sync?")
+    expect(dialog).to_be_visible()
+    return dialog
