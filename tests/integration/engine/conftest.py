@@ -53,9 +53,9 @@ class Synced:
     def tick(self, seconds: float = 2.0) -> None:
         """Moves both emulators' clocks on: Recruit stamps modifications to the second, so an edit in the
         same second as the sync that read the record would look like a replay."""
-        clock = self.ctx.clock
-        assert isinstance(clock, EmulatorClock)
-        clock.advance(timedelta(seconds=seconds))
+        emulator_clock = self.ctx.clock
+        assert isinstance(emulator_clock, EmulatorClock)
+        emulator_clock.advance(timedelta(seconds=seconds))
 
     async def sync(self, **request: Any) -> None:
         """One reconcile pass, as a queued request would run it."""

@@ -20,7 +20,7 @@ async def test_initial_sync_takes_future_events_soonest_first_then_recent_ones_u
     alice.ctx.settings.initial_events_cap = 5
     alice.ctx.settings.initial_sync_chunk = 2
     await alice.enable()
-    # Alice owns six: four ahead (+2, +4, +5, +7 days) and two past (-3, -10 days); the oldest one is left out.
+    # Alice owns six: four ahead (+2, +4, +5, +7 days), two past (-3, -10 days); the oldest is left out.
     assert await alice.outlook_subjects() == [
         "Alice: career fair",
         "Alice: client call",

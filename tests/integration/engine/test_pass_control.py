@@ -1,0 +1,99 @@
+"""How passes are run: one at a time per user and kind, reruns for requests that came meanwhile, fresh delta
+rounds that never duplicate, and errors only the user can fix."""
+
+from __future__ import annotations
+
+import azure.functions as func
+import pytest
+
+from sync_core.engine import apply as apply_module
+from sync_core.engine.context import EngineContext
+from sync_core.engine.lifecycle import enable
+from sync_core.functions.queues import sync_requests
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.integration.engine.conftest import Synced, event_fields, graph_event
+from tests.integration.webhooks.conftest import connect
+
+
+async def test_a_request_while_a_pass_runs_only_marks_it_pending(synced: Synced) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "another-worker", ctx.clock(), 60)
+    assert lease is not None
+    synced.recruit_create("Events", event_fields("Waits its turn"))
+
+    await synced.sync()
+
+    assert (await synced.state()).pending
+    assert "Waits its turn" not in await synced.outlook_subjects()
+    assert await ctx.syncstate.release(lease)  # the holder learns it must run again
+
+
+async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pass(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    arrived: list[bool] = []
+
+    def user_acts_meanwhile(stage: str) -> None:
+        if stage == "links" and not arrived:
+            arrived.append(True)
+            synced.tick()
+            synced.recruit_create("Events", event_fields("Arrived mid-pass"))
+
+    async def request_meanwhile() -> None:
+        assert await ctx.syncstate.try_acquire(key, "calendar", "notification", ctx.clock(), 60) is None
+
+    monkeypatch.setattr(apply_module, "fault_hook", user_acts_meanwhile)
+    original_apply = apply_module.apply
+
+    async def apply_then_notify(*args: object) -> apply_module.ApplyOutcome:
+        outcome = await original_apply(*args)  # type: ignore[arg-type]
+        if len(arrived) == 1:
+            arrived.append(True)
+            await request_meanwhile()
+        return outcome
+
+    monkeypatch.setattr("sync_core.engine.reconcile.apply", apply_then_notify)
+    await synced.sync()
+
+    assert "Arrived mid-pass" in await synced.outlook_subjects()
+    state = await synced.state()
+    assert not state.pending and not state.lease_owner
+
+
+async def test_an_expired_delta_token_starts_a_fresh_round_without_duplicates(synced: Synced) -> None:
+    before = await synced.outlook_subjects()
+    synced.graph.control("expire-delta", {"user": synced.connection.email})
+    await synced.outlook_create(graph_event("After expiry"))
+
+    await synced.sync(reason="graph_notification")
+
+    assert await synced.outlook_subjects() == sorted([*before, "After expiry"])
+    assert synced.owned_titles("Events").count("After expiry") == 1
+
+
+async def test_a_resync_request_changes_nothing_when_both_sides_agree(synced: Synced) -> None:
+    before_outlook, before_recruit = await synced.outlook_subjects(), synced.owned_titles("Events")
+    await synced.sync(reason="resync")
+    assert await synced.outlook_subjects() == before_outlook
+    assert synced.owned_titles("Events") == before_recruit
+
+
+async def test_enable_without_microsoft_consent_stops_with_a_plain_error(
+    ctx: EngineContext, graph: GraphEmulatorHandle, recruit: RecruitEmulator
+) -> None:
+    # Bob's tenant never gave admin consent, so an app-only token for his mailbox is refused.
+    bob = await connect(ctx, graph, recruit, "bob@fabrikam.example")
+    await ctx.syncstate.modify(bob.key, "calendar", lambda s: s.model_copy(update={"status": "connecting"}))
+
+    await enable(ctx, bob.key, "calendar")
+
+    state = await ctx.syncstate.get(bob.key, "calendar")
+    assert state is not None and state.status == "error"
+    assert state.last_error_code == "microsoft_auth"
+    assert "Microsoft" in state.last_error_message
+
+
+async def test_an_unreadable_queue_message_is_dropped_not_retried() -> None:
+    await sync_requests(func.QueueMessage(id="m1", body=b"not json at all"))
