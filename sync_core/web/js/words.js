@@ -53,6 +53,16 @@ const ERROR_ADVICE = [
     todo: "Sign out, sign in with Zoho again, then enable.",
   },
   {
+    codes: ["not_connected"],
+    say: () => "Your Microsoft 365 account is not fully connected.",
+    todo: "Enable again and sign in with Microsoft.",
+  },
+  {
+    codes: ["outlook_unreachable"],
+    say: (kind) => `Outlook could not be reached while turning sync off, so ${KINDS[kind].container} may still be there.`,
+    todo: "You can delete it in Outlook yourself, or enable and disable again later.",
+  },
+  {
     codes: ["throttled", "rate_limited"],
     say: () => "Microsoft 365 or Zoho Recruit asked us to slow down.",
     todo: "Nothing to do: sync carries on by itself in a few minutes.",

@@ -1,0 +1,70 @@
+"""The sync log on a card: passes newest first, and a failure named by the item's title with the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.manage import SSO_USER, card, enable_calendar_as_sso_user
+from tests.browser.test_calendar import CALENDAR_NAME, outlook_client
+from tests.fixtures.stack import Stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+FAILING_TITLE = "Panel interview with Dana"
+
+
+def refuse_event_writes(graph: Any, email: str) -> None:
+    """Outlook answers 400 to every write in the user's dedicated calendar, whichever way it is addressed."""
+    with outlook_client(graph, email) as outlook:
+        calendars = outlook.get("/me/calendars").json()["value"]
+    calendar_id = next(c["id"] for c in calendars if c["name"] == CALENDAR_NAME)
+    user = graph.user(email)
+    rules = [
+        {"prefix": f"/v1.0/users/{mailbox}/calendars/{calendar_id}/events", "rate": 1.0, "statuses": [400]}
+        for mailbox in (user["id"], user["mail"])
+    ]
+    graph.control("faults", {"rules": rules})
+
+
+def create_recruit_event(recruit: Any, email: str, title: str) -> None:
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    record = {
+        "Event_Title": title,
+        "Start_DateTime": start.isoformat(),
+        "End_DateTime": (start + timedelta(hours=1)).isoformat(),
+    }
+    with recruit.client_for(email) as client:
+        client.post("/Events", json={"data": [record]}).raise_for_status()
+
+
+def test_log_shows_the_initial_passes_newest_first(page: Page, fresh_stack: Stack) -> None:
+    enable_calendar_as_sso_user(page, fresh_stack)
+    calendar = card(page, "Calendar")
+
+    calendar.get_by_role("button", name="Show sync log").click()
+
+    entries = calendar.get_by_role("region", name="Calendar sync log").get_by_role("listitem")
+    expect(entries.first).to_be_visible()
+    stamps = [entries.nth(i).locator("time").get_attribute("datetime") or "" for i in range(entries.count())]
+    assert stamps == sorted(stamps, reverse=True)
+    expect(calendar.get_by_role("button", name="Hide sync log")).to_have_attribute("aria-expanded", "true")
+
+
+def test_log_shows_a_failure_injected_in_outlook_with_title_and_reason(
+    page: Page, fresh_stack: Stack, graph: Any, recruit: Any
+) -> None:
+    enable_calendar_as_sso_user(page, fresh_stack)
+    refuse_event_writes(graph, SSO_USER)
+
+    create_recruit_event(recruit, SSO_USER, FAILING_TITLE)
+    calendar = card(page, "Calendar")
+    calendar.get_by_role("button", name="Show sync log").click()
+
+    failure = calendar.locator(".log-entry[data-type='failure']").filter(has_text=FAILING_TITLE).first
+    expect(failure).to_be_visible(timeout=60_000)
+    expect(failure).to_contain_text(f"Failed: {FAILING_TITLE}")
+    assert (failure.locator("p").first.text_content() or "").strip()
