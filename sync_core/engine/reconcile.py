@@ -157,11 +157,13 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
 
 
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
-    """Newest Modified_Time read minus the slack, but below any record whose write failed (so the next
-    sweep reads it again); never earlier than needed, never None once set."""
+    """Newest Modified_Time read minus the slack (never moving back for records fetched by id), but below
+    any record whose write failed, so the next sweep reads that one again."""
     if side.newest is None:
         return current
     candidate = side.newest - WATERMARK_SLACK
+    if current is not None:
+        candidate = max(candidate, current)
     for change in side.changes:
         if change.ref.key in failed_keys and not change.deleted:
             candidate = min(candidate, change.modified - WATERMARK_SLACK)
