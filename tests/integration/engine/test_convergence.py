@@ -148,3 +148,21 @@ async def test_a_pass_that_crashes_mid_apply_is_retried_without_duplicates(
     assert (await synced.outlook_subjects()).count("Crash-safe") == 1
     assert synced.owned_titles("Events").count("Outlook crash-safe") == 1
     assert synced.owned_titles("Events").count("Crash-safe") == 1
+
+
+async def test_an_item_recruit_refuses_is_logged_by_title_and_blocks_nothing(synced: Synced) -> None:
+    too_long = "Overlong " + "x" * 400  # longer than Recruit's Event_Title allows
+    event_id = await synced.outlook_create(graph_event(too_long))
+    await synced.outlook_create(graph_event("Accepted one"))
+    await synced.sync()
+
+    assert "Accepted one" in synced.owned_titles("Events")
+    log = await synced.ctx.synclog.recent(synced.connection.key, "calendar")
+    [failure] = [entry for entry in log.entries if entry.type == "failure"]
+    assert failure.title.startswith("Overlong") and "INVALID_DATA" in failure.message
+
+    synced.tick()
+    synced.outlook_update(event_id, {"subject": "Overlong, shortened"})
+    await synced.sync()
+    assert synced.owned_titles("Events").count("Overlong, shortened") == 1
+    assert synced.owned_titles("Events").count("Accepted one") == 1
