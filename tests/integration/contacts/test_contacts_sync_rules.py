@@ -93,3 +93,22 @@ async def test_changed_mapping_resync_creates_no_duplicates(alice: ContactsSync)
     await alice.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
     assert await alice.outlook_names() == names_before
     assert len(alice.contacts()) == records_before
+
+
+async def test_custom_field_syncs_once_mapped(alice: ContactsSync, clock: EmulatorClock) -> None:  # noqa: F811
+    alice.recruit.control("fields", {"module": "Contacts", "api_name": "Nickname_c", "label": "Nickname"})
+    await alice.enable()
+    mapping = [*DEFAULT_MAPPING, {"graph": "nickName", "recruit": "Nickname_c"}]
+    assert await mapping_api.save_mapping(alice.ctx, alice.connection.key, mapping) is True
+    await alice.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
+    clock.advance(timedelta(seconds=5))
+    record = alice.recruit_contact("Kumar")
+    with alice.in_recruit() as recruit:
+        recruit.put("/Contacts", json={"data": [{"id": record["id"], "Nickname_c": "RK"}]}).raise_for_status()
+    await alice.sync(reason="recruit_notification", recruit_module="Contacts", recruit_ids=[record["id"]])
+    contact = await alice.outlook_contact("Ravi Kumar")
+    assert contact["nickName"] == "RK"
+    with alice.outlook() as outlook:
+        outlook.patch(f"/contacts/{contact['id']}", json={"nickName": "Ravi K"}).raise_for_status()
+    await alice.sync(reason="graph_notification")
+    assert alice.recruit_contact("Kumar")["Nickname_c"] == "Ravi K"
