@@ -5,10 +5,14 @@ Locators go by role and visible text, the way a person (or a screen reader) find
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 from playwright.sync_api import Locator, Page, expect
 
 from tests.fixtures.stack import Stack
 
+CALENDAR_NAME = "Zoho Recruit"
 SSO_USER = "alice@contoso.example"
 NON_SSO_USER = "bob@fabrikam.example"
 # Initial syncs on the emulators take seconds; the engine retries transient faults, so allow a little more.
@@ -46,3 +50,17 @@ def open_disable_dialog(page: Page, title: str) -> Locator:
     dialog = page.get_by_role("dialog", name=f"Disable {title.lower()} sync?")
     expect(dialog).to_be_visible()
     return dialog
+
+
+def outlook_client(graph: Any, email: str) -> httpx.Client:
+    """Acting as the user in Outlook: the Graph API with the user's token."""
+    headers = {"Authorization": f"Bearer {graph.token_for(email)}"}
+    return httpx.Client(base_url=f"{graph.base_url}/v1.0", headers=headers, trust_env=False)
+
+
+def calendar_names(graph: Any, email: str) -> list[str]:
+    """The user's calendars as Outlook lists them."""
+    with outlook_client(graph, email) as outlook:
+        response = outlook.get("/me/calendars")
+    response.raise_for_status()
+    return [calendar["name"] for calendar in response.json()["value"]]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleWatch
 from tests.browser.manage import (
+    CALENDAR_NAME,
     NON_SSO_USER,
     SSO_USER,
+    calendar_names,
     card,
     enable_calendar_as_sso_user,
     expect_status,
@@ -22,22 +23,6 @@ from tests.browser.manage import (
 from tests.fixtures.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-CALENDAR_NAME = "Zoho Recruit"
-
-
-def outlook_client(graph: Any, email: str) -> httpx.Client:
-    """Acting as the user in Outlook: the Graph API with the user's token."""
-    headers = {"Authorization": f"Bearer {graph.token_for(email)}"}
-    return httpx.Client(base_url=f"{graph.base_url}/v1.0", headers=headers, trust_env=False)
-
-
-def calendar_names(graph: Any, email: str) -> list[str]:
-    """The user's calendars as Outlook lists them."""
-    with outlook_client(graph, email) as outlook:
-        response = outlook.get("/me/calendars")
-    response.raise_for_status()
-    return [calendar["name"] for calendar in response.json()["value"]]
 
 
 def test_sso_user_enables_calendar_with_one_click(

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.manage import SSO_USER, card, enable_calendar_as_sso_user
-from tests.browser.test_calendar import CALENDAR_NAME, outlook_client
+from tests.browser.manage import CALENDAR_NAME, SSO_USER, card, enable_calendar_as_sso_user, outlook_client
 from tests.fixtures.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
