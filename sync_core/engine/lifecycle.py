@@ -202,7 +202,10 @@ async def _drop_route(ctx: EngineContext, source: RouteSource, route_id: str) ->
 
 
 async def recreate_subscription(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> None:
-    """A new Graph subscription (after `subscriptionRemoved`), then a resync pass for what was missed."""
+    """A new Graph subscription (after `subscriptionRemoved`), then a resync pass for what was missed.
+
+    Graph also removes the subscription when the user deletes the container: then sync is turned off.
+    """
     kind = kind_for(kind_name, ctx.settings)
     state = await ctx.syncstate.get(key, kind_name)
     connection = await ctx.connections.get(key)
@@ -210,8 +213,14 @@ async def recreate_subscription(ctx: EngineContext, key: ConnectionKey, kind_nam
         return
     try:
         async with ctx.graph(connection) as graph:
-            await ensure_graph_subscription(ctx, connection, kind, graph, force_new=True)
+            mailbox = connection.microsoft_user_id
+            gone = not await kind.container_exists(graph, mailbox, state.container_id)
+            if not gone:
+                await ensure_graph_subscription(ctx, connection, kind, graph, force_new=True)
     except NEEDS_USER as error:
         await mark_error(ctx, key, kind_name, error)
+        return
+    if gone:
+        await teardown(ctx, key, kind_name, reason=CONTAINER_DELETED)
         return
     await ctx.queues.send_sync(SyncRequest(connection=str(key), kind=kind_name, reason="resync"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sync_core.engine.lifecycle import CONTAINER_DELETED, enable
+from sync_core.engine.lifecycle import CONTAINER_DELETED, enable, recreate_subscription
 from tests.integration.engine.conftest import ALICE, Synced, imported_events
+from tests.integration.webhooks.conftest import sync_messages
 
 
 async def test_an_imported_event_syncs_only_after_a_mass_update(synced: Synced) -> None:
@@ -75,3 +76,25 @@ async def test_enabling_twice_changes_nothing(synced: Synced) -> None:
     await synced.sync()
     assert await synced.outlook_subjects() == before
     assert (await synced.state()).status == "active"
+
+
+async def test_the_subscription_removed_with_a_deleted_calendar_turns_sync_off(synced: Synced) -> None:
+    calendar_id = (await synced.state()).container_id
+    with synced.outlook() as outlook:
+        outlook.delete(f"/calendars/{calendar_id}").raise_for_status()
+
+    # Graph follows a container's deletion with `subscriptionRemoved`, which queues this step.
+    await recreate_subscription(synced.ctx, synced.connection.key, "calendar")
+
+    state = await synced.state()
+    assert (state.status, state.last_error_code) == ("disabled", CONTAINER_DELETED)
+
+
+async def test_a_removed_subscription_is_recreated_and_a_resync_queued(synced: Synced) -> None:
+    old_subscription = (await synced.state()).subscription_id
+
+    await recreate_subscription(synced.ctx, synced.connection.key, "calendar")
+
+    state = await synced.state()
+    assert state.status == "active" and state.subscription_id not in ("", old_subscription)
+    assert [m["reason"] for m in sync_messages(synced.ctx.settings)][-1] == "resync"
