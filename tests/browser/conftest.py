@@ -74,7 +74,7 @@ def console(fresh_stack: Stack) -> ConsoleWatch:
     return ConsoleWatch(fresh_stack.base_url)
 
 
-def _open_page(
+def open_page(
     browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, stack: Stack, **options: Any
 ) -> Iterator[Page]:
     context = browser.new_context(**options)
@@ -99,7 +99,7 @@ def page(
     browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
 ) -> Iterator[Page]:
     """A desktop-sized page in a context of its own (no cookies); screenshot under artifacts/ on failure."""
-    yield from _open_page(browser, request, console, fresh_stack, viewport=DESKTOP)
+    yield from open_page(browser, request, console, fresh_stack, viewport=DESKTOP)
 
 
 @pytest.fixture
@@ -107,6 +107,6 @@ def narrow_page(
     browser: Browser, request: pytest.FixtureRequest, console: ConsoleWatch, fresh_stack: Stack
 ) -> Iterator[Page]:
     """A phone-sized page, 320 px wide."""
-    yield from _open_page(
+    yield from open_page(
         browser, request, console, fresh_stack, viewport={"width": 320, "height": 640}, is_mobile=True
     )

@@ -116,16 +116,24 @@ export function whenText(isoText, now = Date.now()) {
   return { text: absolute.format(at), title: absolute.format(at) };
 }
 
-export function humanise(key) {
-  const spaced = key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-  return capitalise(spaced);
-}
+// Counts a person cares about, in their words; the engine's internal counters are left out.
+const COUNT_WORDS = {
+  graph_created: "created in Outlook",
+  graph_updated: "updated in Outlook",
+  graph_deleted: "deleted in Outlook",
+  recruit_created: "created in Recruit",
+  recruit_updated: "updated in Recruit",
+  recruit_deleted: "deleted in Recruit",
+  unlinked: "unlinked",
+  conflicts: "conflicts resolved",
+  failed: "failed",
+};
 
 export function countsText(counts) {
   if (!counts || typeof counts !== "object") return "";
-  return Object.entries(counts)
-    .filter(([, value]) => typeof value === "number")
-    .map(([key, value]) => `${humanise(key)}: ${value.toLocaleString()}`)
+  return Object.entries(COUNT_WORDS)
+    .filter(([key]) => typeof counts[key] === "number" && counts[key] > 0)
+    .map(([key, words]) => `${counts[key].toLocaleString()} ${words}`)
     .join(" · ");
 }
 
