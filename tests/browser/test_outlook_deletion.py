@@ -25,10 +25,10 @@ def test_calendar_deleted_in_outlook_shows_disabled_with_the_reason(
 ) -> None:
     enable_calendar_as_sso_user(page, fresh_stack)
 
-    outlook = outlook_client(graph, SSO_USER)
-    calendars = outlook.get("/me/calendars").json()["value"]
-    calendar_id = next(c["id"] for c in calendars if c["name"] == CALENDAR_NAME)
-    outlook.delete(f"/me/calendars/{calendar_id}").raise_for_status()
+    with outlook_client(graph, SSO_USER) as outlook:
+        calendars = outlook.get("/me/calendars").json()["value"]
+        calendar_id = next(c["id"] for c in calendars if c["name"] == CALENDAR_NAME)
+        outlook.delete(f"/me/calendars/{calendar_id}").raise_for_status()
 
     expect_status(page, "Calendar", "Disabled")
     reason = card(page, "Calendar").get_by_role("alert")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
-from tests.browser.manage import CALENDAR_NAME, SSO_USER, card, enable_calendar_as_sso_user, outlook_client
+from tests.browser.manage import (
+    CALENDAR_NAME,
+    SSO_USER,
+    card,
+    enable_calendar_as_sso_user,
+    outlook_client,
+    sign_in,
+)
 from tests.fixtures.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -67,3 +76,44 @@ def test_log_shows_a_failure_injected_in_outlook_with_title_and_reason(
     expect(failure).to_be_visible(timeout=60_000)
     expect(failure).to_contain_text(f"Failed: {FAILING_TITLE}")
     assert (failure.locator("p").first.text_content() or "").strip()
+
+
+def log_page(first: int, count: int, next_cursor: str | None) -> dict[str, Any]:
+    """A page of the log API's answer: entries numbered from `first`, newest first."""
+    newest = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    entries = [
+        {
+            "kind": "calendar",
+            "level": "info",
+            "type": "pass",
+            "title": "",
+            "message": f"Pass {number}",
+            "counts": {"graph_created": 1},
+            "at": (newest - timedelta(minutes=number)).isoformat(),
+        }
+        for number in range(first, first + count)
+    ]
+    return {"entries": entries, "next": next_cursor}
+
+
+def test_older_entries_load_page_by_page_through_the_next_cursor(page: Page, fresh_stack: Stack) -> None:
+    # A real log needs 50 passes for a second page; the page's use of the API's cursor is what is checked.
+    pages = {"": log_page(1, 50, "cursor-1"), "cursor-1": log_page(51, 3, None)}
+
+    def answer(route: Route) -> None:
+        cursor = parse_qs(urlsplit(route.request.url).query).get("before", [""])[0]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(pages[cursor]))
+
+    page.route("**/api/sync/calendar/log*", answer)
+    sign_in(page, fresh_stack, SSO_USER)
+    calendar = card(page, "Calendar")
+    calendar.get_by_role("button", name="Show sync log").click()
+    entries = calendar.get_by_role("region", name="Calendar sync log").get_by_role("listitem")
+    expect(entries).to_have_count(50)
+
+    calendar.get_by_role("button", name="Show older entries").click()
+
+    expect(entries).to_have_count(53)
+    expect(entries.last).to_contain_text("Pass 53")
+    expect(entries.last).to_contain_text("1 created in Outlook")
+    expect(calendar.get_by_role("button", name="Show older entries")).to_be_hidden()
