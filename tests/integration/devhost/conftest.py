@@ -92,7 +92,7 @@ class DevHost:
         }
         command = [sys.executable, "-m", "local.devhost", "--app", SAMPLE_APP, "--host-json", str(host_json)]
         with self.log_path.open("wb") as log_file:
-            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.process = subprocess.Popen(
                 [*command, "--port", str(self.port), "--grace", "2"],
                 cwd=ROOT,
                 env=env,
