@@ -48,7 +48,7 @@ class Stack:
         self.azurite.stop()
 
 
-def start_stack(workdir: Path, contacts: int) -> Stack:
+def start_stack(workdir: Path, contacts: int, chunk: int | None) -> Stack:
     ports = {name: free_port() for name in ("blob", "queue", "table", "graph", "tls", "recruit", "devhost")}
     azurite = AzuriteProcess(
         workdir / "azurite", ports["blob"], ports["queue"], ports["table"], in_memory=True
@@ -81,6 +81,8 @@ def start_stack(workdir: Path, contacts: int) -> Stack:
     # Contacts inserted 100 per API call share a creation second, which the import rule would take for an
     # import; a user creating them one by one would not. The cap must not cut the benchmark short either.
     env |= {"IMPORT_BATCH_MIN": str(contacts + 100), "INITIAL_CONTACTS_CAP": str(contacts + 100)}
+    if chunk:
+        env["INITIAL_SYNC_CHUNK"] = str(chunk)
     devhost = ChildProcess(
         "dev host", ["-m", "local.devhost", "--port", str(ports["devhost"])], workdir / "devhost.log", env
     )
@@ -188,12 +190,15 @@ def main() -> int:
     parser.add_argument("--throttle", action="store_true", help="enforce Outlook's per-mailbox limits")
     parser.add_argument("--time-scale", type=float, default=20.0, help="throttle window = 600 s / this")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument(
+        "--chunk", type=int, help="INITIAL_SYNC_CHUNK for the dev host (default: the setting's)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-contacts-") as tmp:
         workdir = Path(tmp)
         print(f"starting the stack (logs in {workdir}) ...", flush=True)
-        stack = start_stack(workdir, args.contacts)
+        stack = start_stack(workdir, args.contacts, args.chunk)
         try:
             graph_url, recruit_url = stack.endpoints.graph_base_url, stack.endpoints.recruit_base_url
             print(f"seeding {args.contacts} contacts in Recruit ...", flush=True)
