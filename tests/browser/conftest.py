@@ -1,11 +1,10 @@
-"""Browser tests: one headless Chromium per session, a fresh context per test, a screenshot when a test fails.
+"""Browser tests: one headless Chromium per module, a fresh context per test, a screenshot when a test fails.
 
 Each test starts from nothing (`fresh_stack`: emulators reset, product storage emptied) and without cookies.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from collections.abc import Iterator
@@ -33,14 +32,14 @@ DESKTOP = {"width": 1280, "height": 900}
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while sync_playwright is open, asyncio sees its loop as running in this thread,
+# which would break every async test collected after the browser tests.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-    # sync_playwright leaves its own loop set as current; async tests later in the session need none set.
-    asyncio.set_event_loop(None)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
