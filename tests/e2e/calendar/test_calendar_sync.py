@@ -6,10 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.e2e.calendar.conftest import Outlook, calendar_status, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import (
+    Outlook,
+    calendar_status,
+    csrf_headers,
+    enable_calendar,
+    eventually,
+    until_active,
+)
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
-from tests.integration.product_api.conftest import csrf_headers
 
 ALICE = "alice@contoso.example"  # SSO: her organisation's tenant gave admin consent
 BOB = "bob@fabrikam.example"  # not SSO: signs in with Microsoft
@@ -26,29 +32,29 @@ def start_in(days: int) -> datetime:
     return (datetime.now(UTC) + timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
-async def test_an_sso_user_enables_with_one_call_and_sync_becomes_active(
-    browser: httpx.AsyncClient, graph: GraphEmulatorHandle
+def test_an_sso_user_enables_with_one_call_and_sync_becomes_active(
+    browser: httpx.Client, graph: GraphEmulatorHandle
 ) -> None:
-    await enable_calendar(browser, ALICE)
-    status = await until_active(browser)
+    enable_calendar(browser, ALICE)
+    status = until_active(browser)
     assert status["progress"] == {"done": ALICE_ITEMS, "total": ALICE_ITEMS}
-    assert len(await Outlook(graph, ALICE).subjects()) == ALICE_ITEMS
+    assert len(Outlook(graph, ALICE).subjects()) == ALICE_ITEMS
 
 
-async def test_a_non_sso_user_enables_through_microsoft_sign_in(
-    browser: httpx.AsyncClient, graph: GraphEmulatorHandle
+def test_a_non_sso_user_enables_through_microsoft_sign_in(
+    browser: httpx.Client, graph: GraphEmulatorHandle
 ) -> None:
-    await enable_calendar(browser, BOB)
-    status = await until_active(browser)
+    enable_calendar(browser, BOB)
+    status = until_active(browser)
     assert status["progress"]["done"] == status["progress"]["total"] > 0
-    assert len(await Outlook(graph, BOB).subjects()) == status["progress"]["total"]
+    assert len(Outlook(graph, BOB).subjects()) == status["progress"]["total"]
 
 
-async def test_an_event_created_in_recruit_reaches_outlook_and_one_from_outlook_reaches_recruit(
-    browser: httpx.AsyncClient, graph: GraphEmulatorHandle, recruit: RecruitEmulator
+def test_an_event_created_in_recruit_reaches_outlook_and_one_from_outlook_reaches_recruit(
+    browser: httpx.Client, graph: GraphEmulatorHandle, recruit: RecruitEmulator
 ) -> None:
-    await enable_calendar(browser, ALICE)
-    await until_active(browser)
+    enable_calendar(browser, ALICE)
+    until_active(browser)
     outlook = Outlook(graph, ALICE)
     start = start_in(3)
     with recruit.client_for(ALICE) as client:
@@ -58,32 +64,31 @@ async def test_an_event_created_in_recruit_reaches_outlook_and_one_from_outlook_
             "End_DateTime": (start + timedelta(hours=1)).isoformat(),
         }
         client.post("/Events", json={"data": [record]}).raise_for_status()
-    await eventually(outlook.subjects, lambda s: "Made in Recruit" in s, "the Recruit event in Outlook")
+    eventually(outlook.subjects, lambda s: "Made in Recruit" in s, "the Recruit event in Outlook")
 
-    calendar_id = await outlook.calendar_id()
+    calendar_id = outlook.calendar_id()
     body = {
         "subject": "Made in Outlook",
         "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
         "end": {"dateTime": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
     }
-    (await outlook.client.post(f"/calendars/{calendar_id}/events", json=body)).raise_for_status()
+    outlook.client.post(f"/calendars/{calendar_id}/events", json=body).raise_for_status()
 
-    async def titles() -> list[str]:
-        return owned_titles(recruit, ALICE)
+    eventually(
+        lambda: owned_titles(recruit, ALICE), lambda t: "Made in Outlook" in t, "the Outlook event in Recruit"
+    )
 
-    await eventually(titles, lambda t: "Made in Outlook" in t, "the Outlook event in Recruit")
 
-
-async def test_disable_removes_the_calendar_and_keeps_recruit(
-    browser: httpx.AsyncClient, graph: GraphEmulatorHandle, recruit: RecruitEmulator
+def test_disable_removes_the_calendar_and_keeps_recruit(
+    browser: httpx.Client, graph: GraphEmulatorHandle, recruit: RecruitEmulator
 ) -> None:
-    await enable_calendar(browser, ALICE)
-    await until_active(browser)
+    enable_calendar(browser, ALICE)
+    until_active(browser)
     recruit_before = sorted(owned_titles(recruit, ALICE))
 
-    response = await browser.post("/api/sync/calendar/disable", headers=csrf_headers(browser))
+    response = browser.post("/api/sync/calendar/disable", headers=csrf_headers(browser))
     assert response.status_code == 202
-    await eventually(lambda: calendar_status(browser), lambda s: s["status"] == "disabled", "sync disabled")
+    eventually(lambda: calendar_status(browser), lambda s: s["status"] == "disabled", "sync disabled")
 
-    assert await Outlook(graph, ALICE).calendar_id() is None
+    assert Outlook(graph, ALICE).calendar_id() is None
     assert sorted(owned_titles(recruit, ALICE)) == recruit_before
