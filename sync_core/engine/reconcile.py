@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 # after this many held passes in a row it moves on, so one item Recruit always refuses cannot pin the cursor.
 MAX_DELTA_HOLDS = 5
 _HOLDS = "delta_holds"
+# An initial-sync step that finds the lease held comes back this much later.
+INITIAL_RETRY_SECONDS = 2
 # The Recruit emulator's If-Modified-Since is strict, and Zoho's granularity is a second.
 WATERMARK_SLACK = timedelta(seconds=1)
 
@@ -57,6 +59,9 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
             key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds
         )
         if lease is None:
+            if current.reason == "initial":
+                # The holder may be a pass that skips initial-sync work; the chunk chain must not break.
+                await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
             return  # the holder saw our `pending` flag and runs again for us
         try:
             stop = await _leased_pass(ctx, key, kind, current, lease)

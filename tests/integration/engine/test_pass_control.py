@@ -3,6 +3,8 @@ rounds that never duplicate, and errors only the user can fix."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import azure.functions as func
 import pytest
 
@@ -13,7 +15,7 @@ from sync_core.functions.queues import sync_requests
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.engine.conftest import Synced, event_fields, graph_event
-from tests.integration.webhooks.conftest import connect
+from tests.integration.webhooks.conftest import connect, eventually, sync_messages
 
 
 async def test_a_request_while_a_pass_runs_only_marks_it_pending(synced: Synced) -> None:
@@ -97,3 +99,21 @@ async def test_enable_without_microsoft_consent_stops_with_a_plain_error(
 
 async def test_an_unreadable_queue_message_is_dropped_not_retried() -> None:
     await sync_requests(func.QueueMessage(id="m1", body=b"not json at all"))
+
+
+async def test_an_initial_sync_step_that_finds_the_lease_held_comes_back_later(alice: Synced) -> None:
+    ctx, key = alice.ctx, alice.connection.key
+    await ctx.syncstate.modify(key, "calendar", lambda s: s.model_copy(update={"status": "connecting"}))
+    await enable(ctx, key, "calendar")
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "a-notification-pass", ctx.clock(), 60)
+    assert lease is not None
+
+    await alice.sync(reason="initial")
+
+    # Queued twice: by enable, and again (visible a little later) by the step that could not run.
+    def both_queued() -> list[dict[str, Any]]:
+        messages = sync_messages(ctx.settings)
+        return messages if len(messages) == 2 else []
+
+    assert [m["reason"] for m in await eventually(both_queued)] == ["initial", "initial"]
+    await ctx.syncstate.release(lease)
