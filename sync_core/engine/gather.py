@@ -5,6 +5,7 @@ changes (tags fetched for unknown items, removals confirmed), and the links they
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,8 +25,10 @@ from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
 
 _LINK_READS = 16
-# Field metadata per (org, module): it changes rarely and every pass needs the owner field's name.
-_FIELDS_CACHE: dict[tuple[str, str], list[dict[str, Any]]] = {}
+# Field metadata per (org, module): it changes rarely (a new custom field) and every pass needs the owner
+# field's name, so a worker re-reads it after a while rather than on every pass.
+FIELDS_TTL_SECONDS = 600.0
+_FIELDS_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
 
 @dataclass
@@ -61,10 +64,11 @@ async def kind_context(
     recruit_fields: dict[str, list[dict[str, Any]]] = {}
     for module in kind.recruit_modules:
         cache_key = (connection.org_id, module)
-        if cache_key not in _FIELDS_CACHE:
+        cached = _FIELDS_CACHE.get(cache_key)
+        if cached is None or time.monotonic() - cached[0] > FIELDS_TTL_SECONDS:
             metas = await recruit.fields(module)
-            _FIELDS_CACHE[cache_key] = [meta.model_dump() for meta in metas]
-        recruit_fields[module] = _FIELDS_CACHE[cache_key]
+            cached = _FIELDS_CACHE[cache_key] = (time.monotonic(), [meta.model_dump() for meta in metas])
+        recruit_fields[module] = cached[1]
         owner = next((f for f in recruit_fields[module] if f.get("data_type") == "ownerlookup"), None)
         if owner is not None:
             owner_fields[module] = str(owner.get("api_name"))
