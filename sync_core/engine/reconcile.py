@@ -67,9 +67,11 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
             stop = await _leased_pass(ctx, key, kind, current, lease)
         finally:
             pending = await ctx.syncstate.release(lease)
-        # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them.
+        # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them. During
+        # an initial sync the rerun is the next step (its own queued message may have found the lease held).
+        reason = "initial" if current.reason == "initial" else "sweep"
         current = (
-            SyncRequest(connection=request.connection, kind=request.kind, reason="sweep")
+            SyncRequest(connection=request.connection, kind=request.kind, reason=reason)
             if pending and not stop
             else None
         )

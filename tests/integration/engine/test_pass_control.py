@@ -3,6 +3,8 @@ rounds that never duplicate, and errors only the user can fix."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import azure.functions as func
@@ -11,7 +13,9 @@ import pytest
 from sync_core.engine import apply as apply_module
 from sync_core.engine.context import EngineContext
 from sync_core.engine.lifecycle import enable
+from sync_core.engine.reconcile import run_pass
 from sync_core.functions.queues import sync_requests
+from sync_core.store.queues import parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.engine.conftest import Synced, event_fields, graph_event
@@ -117,3 +121,32 @@ async def test_an_initial_sync_step_that_finds_the_lease_held_comes_back_later(a
 
     assert [m["reason"] for m in await eventually(both_queued)] == ["initial", "initial"]
     await ctx.syncstate.release(lease)
+
+
+async def test_a_multi_chunk_initial_sync_completes_with_concurrent_queue_workers(alice: Synced) -> None:
+    """Two workers take messages as soon as they appear, as the host does: the next chunk's message often
+    arrives while the step that queued it still holds the lease."""
+    ctx, key = alice.ctx, alice.connection.key
+    ctx.settings.initial_sync_chunk = 1
+    await ctx.syncstate.modify(key, "calendar", lambda s: s.model_copy(update={"status": "connecting"}))
+    await enable(ctx, key, "calendar")
+    queue = await ctx.storage.queue(ctx.settings.queue_sync_requests)
+    deadline = time.monotonic() + 60
+
+    async def worker() -> None:
+        while time.monotonic() < deadline:
+            state = await ctx.syncstate.get(key, "calendar")
+            if state is not None and state.status == "active":
+                return
+            async for message in queue.receive_messages(max_messages=1, visibility_timeout=30):
+                await run_pass(ctx, parse_sync_request(message.content))
+                await queue.delete_message(message)
+                break
+            else:
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(worker(), worker())
+
+    state = await alice.state()
+    assert (state.status, state.initial_done, state.initial_total) == ("active", 6, 6)
+    assert len(await alice.outlook_subjects()) == 6
