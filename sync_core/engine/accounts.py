@@ -12,7 +12,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sync_core.config import Settings
-from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.context import EngineContext
 from sync_core.graph.auth import app_credential, finish_consent, start_consent
 from sync_core.graph.client import GraphClient
 from sync_core.graph.errors import ConsentError, GraphError, ItemNotFound
@@ -38,9 +38,6 @@ _KNOWN_CONSENT_ERRORS = frozenset(
 )
 
 Purpose = Literal["zoho", "microsoft"]
-
-# Org display names by org id (see `_org_name`).
-_org_names: dict[str, str] = {}
 
 
 class SignInRefused(Exception):
@@ -157,6 +154,7 @@ async def finish_zoho_sign_in(
     previous_refresh = existing.recruit_token.refresh_token if existing and existing.recruit_token else ""
     connection = (existing or Connection(org_id=org.id, user_id=user.id, created_at=now)).model_copy(
         update={
+            "org_name": org.company_name or "",
             "email": user.email or "",
             "name": user.full_name or "",
             "time_zone": user.time_zone or org.time_zone or "",
@@ -170,7 +168,6 @@ async def finish_zoho_sign_in(
             "updated_at": now,
         }
     )
-    _org_names[org.id] = org.company_name or ""
     connection = await _with_microsoft_side(ctx, connection)
     connection = await ctx.connections.upsert(connection)
     for kind in KINDS:
@@ -362,21 +359,6 @@ def kind_view(state: SyncState) -> dict[str, Any]:
     }
 
 
-async def _org_name(ctx: EngineContext, connection: Connection) -> str:
-    """The org's display name; the connections row has no place for it, so it is cached per process."""
-    cached = _org_names.get(connection.org_id)
-    if cached is not None:
-        return cached
-    try:
-        async with ctx.recruit(connection) as client:
-            org = await client.org()
-    except (RecruitError, NotConnected) as error:
-        log.warning("%s: org name unavailable: %s", connection.key, type(error).__name__)
-        return ""
-    _org_names[connection.org_id] = org.company_name or ""
-    return _org_names[connection.org_id]
-
-
 async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
     """The `/api/me` document for the signed-in user."""
     connection = await _connection(ctx, key)
@@ -392,7 +374,7 @@ async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
             "email": connection.email,
             "time_zone": connection.time_zone,
         },
-        "org": {"id": connection.org_id, "name": await _org_name(ctx, connection)},
+        "org": {"id": connection.org_id, "name": connection.org_name},
         "sso": connection.auth_mode == "sso",
         "microsoft": microsoft,
         **kinds,

@@ -48,6 +48,7 @@ class Connection(BaseModel):
 
     org_id: str
     user_id: str
+    org_name: str = ""
     email: str = ""
     name: str = ""
     time_zone: str = ""
@@ -70,6 +71,7 @@ class Connection(BaseModel):
 
 
 class _ConnectionRow(StoredRow):
+    org_name: str = ""
     email: str = ""
     name: str = ""
     time_zone: str = ""
