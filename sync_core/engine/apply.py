@@ -26,7 +26,7 @@ from sync_core.domain.actions import (
 from sync_core.domain.items import FieldValues, Link, RecruitRef
 from sync_core.engine.gather import PassScope
 from sync_core.engine.linkstore import to_store
-from sync_core.engine.synclog import conflict_entry, failure_entry, title_of, unlink_entry
+from sync_core.engine.synclog import conflict_entry, failure_entry, note_entry, title_of, unlink_entry
 from sync_core.graph import items as graph_items
 from sync_core.graph.batch import BatchRequest, BatchResponse, run_batch
 from sync_core.graph.errors import ContainerGone
@@ -58,6 +58,11 @@ class ApplyOutcome:
         if graph_id:
             self.failed_graph_ids.add(graph_id)
         self.entries.append(failure_entry(scope, title, why))
+
+    def note(self, scope: PassScope, title: str, notes: Sequence[str]) -> None:
+        """What a kind changed or left out while writing an item (e.g. a company with no client)."""
+        if notes:
+            self.entries.append(note_entry(scope, title, notes))
 
 
 # A test-only seam: called before each stage with the stage's name; raising simulates a crash there.
@@ -165,15 +170,20 @@ async def _recruit_creates(
     scope: PassScope, actions: Sequence[CreateInRecruit], writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
     for module, group in _by_module(actions, lambda a: a.module).items():
-        payloads = [scope.kind.to_recruit(module, a.fields, scope.kind_ctx) for a in group]
-        results = await scope.recruit.insert(module, payloads)
-        for action, result in zip(group, results, strict=True):
+        prepared = [await _prepare(scope, module, a.fields) for a in group]
+        results = await scope.recruit.insert(module, [payload for payload, _ in prepared])
+        for action, result, (_, notes) in zip(group, results, prepared, strict=True):
             title = title_of(scope, action.fields)
             if result.ok and result.id:
                 writer.add(action.link_after.with_recruit(RecruitRef(module, result.id)), action.fields)
                 outcome.counts["recruit_created"] += 1
+                outcome.note(scope, title, notes)
             else:
                 outcome.fail(scope, None, action.graph_id, title, _why(result))
+
+
+async def _prepare(scope: PassScope, module: str, fields: FieldValues) -> tuple[dict[str, Any], list[str]]:
+    return await scope.kind.prepare_recruit(module, fields, scope.kind_ctx, scope.recruit)
 
 
 async def _recruit_updates(
@@ -184,20 +194,21 @@ async def _recruit_updates(
     outcome: ApplyOutcome,
 ) -> None:
     for module, group in _by_module(actions, lambda a: a.ref.module).items():
-        payloads = []
+        prepared = []
         for a in group:
             snapshot = a.link_after.snapshot if a.link_after else agreed.get(a.ref.key)
-            fields = _with_groups(scope, a.fields, snapshot)
-            payloads.append({**scope.kind.to_recruit(module, fields, scope.kind_ctx), "id": a.ref.id})
+            prepared.append(await _prepare(scope, module, _with_groups(scope, a.fields, snapshot)))
+        payloads = [{**payload, "id": a.ref.id} for a, (payload, _) in zip(group, prepared, strict=True)]
         results = await scope.recruit.update(module, payloads)
-        for action, result in zip(group, results, strict=True):
+        for action, result, (_, notes) in zip(group, results, prepared, strict=True):
             link = action.link_after
+            title = title_of(scope, link.snapshot if link else agreed.get(action.ref.key, action.fields))
             if result.ok:
                 outcome.counts["recruit_updated"] += 1
+                outcome.note(scope, title, notes)
                 if link is not None:
                     writer.add(link, link.snapshot)
             else:
-                title = title_of(scope, link.snapshot if link else action.fields)
                 graph_id = link.graph_id if link else None
                 outcome.fail(scope, action.ref.key, graph_id, title, _why(result))
 
@@ -218,14 +229,12 @@ async def _recruit_deletes(
 
 def _with_groups(scope: PassScope, fields: FieldValues, agreed: FieldValues | None) -> dict[str, Any]:
     """The patch completed to whole write groups (fields a kind writes together, e.g. start and end) from
-    the agreed values: the kind's `write_groups` contract."""
+    the agreed values: the kind's `write_fields` contract."""
     patch = dict(fields)
-    groups: tuple[frozenset[str], ...] = getattr(scope.kind, "write_groups", ())
-    for group in groups:
-        if agreed is not None and group & patch.keys():
-            for name in group - patch.keys():
-                if name in agreed:
-                    patch[name] = agreed[name]
+    if agreed is not None:
+        for name in scope.kind.write_fields(patch) - patch.keys():
+            if name in agreed:
+                patch[name] = agreed[name]
     return patch
 
 

@@ -29,6 +29,7 @@ from sync_core.graph.delta import DeltaRound, calendar_delta
 from sync_core.graph.paths import ItemKind
 from sync_core.graph.subscriptions import calendar_resource
 from sync_core.recruit import event_codec as recruit_codec
+from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.event_codec import DEFAULT_OWNER_FIELDS, EVENTS, INTERVIEWS
 
 _EVENTS_ONLY = frozenset({EVENTS})
@@ -186,6 +187,12 @@ class CalendarKind:
         return recruit_codec.write_record(
             module, {name: value for name, value in fields.items() if name in allowed}, ctx.time_zone
         )
+
+    async def prepare_recruit(
+        self, module: str, fields: FieldValues, ctx: KindContext, recruit: RecruitClient
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Events and Interviews need no lookup: the `to_recruit` payload, no notes."""
+        return self.to_recruit(module, fields, ctx), []
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
         for pair in _REQUIRED_PAIRS:

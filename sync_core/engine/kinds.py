@@ -6,7 +6,7 @@ modules, container calls, delta, conversions between API payloads and canonical 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -17,6 +17,7 @@ from sync_core.domain.policy import SyncPolicy
 from sync_core.graph.client import GraphClient
 from sync_core.graph.delta import DeltaRound
 from sync_core.graph.paths import ItemKind
+from sync_core.recruit.client import RecruitClient
 
 KindName = Literal["calendar", "contacts"]
 
@@ -69,7 +70,20 @@ class SyncKind(Protocol):
         ...
 
     def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
-        """The Recruit record payload holding `fields` (only those given: updates send changed fields)."""
+        """The Recruit record payload holding `fields` (only those given: updates send changed fields), as far
+        as it needs no lookup in Recruit."""
+        ...
+
+    async def prepare_recruit(
+        self, module: str, fields: FieldValues, ctx: KindContext, recruit: RecruitClient
+    ) -> tuple[dict[str, Any], list[str]]:
+        """What apply sends: the `to_recruit` payload with lookups resolved through `recruit` (e.g. a company
+        name to its client's id), and notes for the sync log on what was changed or left out."""
+        ...
+
+    def write_fields(self, changed: Iterable[str]) -> set[str]:
+        """`changed` completed with every field written together with one of them (e.g. start and end):
+        a patch touching a group carries the whole group, the rest from the agreed snapshot."""
         ...
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:

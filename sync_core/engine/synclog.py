@@ -5,7 +5,7 @@ Entries name an item by its title and a reason, never by other personal data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sync_core.domain.items import FieldValues
@@ -45,6 +45,13 @@ def failure_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
         title=title,
         message=f"{reason}; will retry",
         at=scope.ctx.clock(),
+    )
+
+
+def note_entry(scope: PassScope, title: str, notes: Sequence[str]) -> LogEntry:
+    """The item was written, with something the user should know (a truncation, a client not found)."""
+    return LogEntry(
+        kind=scope.kind.name, type="info", title=title, message="; ".join(notes), at=scope.ctx.clock()
     )
 
 
