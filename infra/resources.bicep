@@ -210,7 +210,8 @@ var wiredSettings = {
   SSO_TENANTS: ssoTenants
 }
 
-// Read by the Functions host itself, not by config.py.
+// Read by the Functions host itself (its logs and invocations) and by config.py (sync pass spans and metrics,
+// sync_core/telemetry_setup.py): set once here, so not repeated in wiredSettings.
 var hostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
 }

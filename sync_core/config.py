@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         default=False, description="Write Recruit participants as Graph attendees (sends invitations!)."
     )
 
+    # --- Telemetry ---
+    applicationinsights_connection_string: str = Field(
+        default="",
+        description="Application Insights connection string: sync pass spans and counters; empty sends none.",
+    )
+
     # --- Engine tuning ---
     subscription_lifetime_minutes: int = Field(
         default=4230, ge=45, le=4230, description="Graph subscription life."

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from sync_core.domain.planner import plan
-from sync_core.engine import initial_sync
+from sync_core.engine import initial_sync, telemetry
 from sync_core.engine.apply import ApplyOutcome, apply
 from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.engine.gather import (
@@ -64,7 +64,8 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
             return  # the holder saw our `pending` flag and runs again for us
         try:
-            stop = await _leased_pass(ctx, key, kind, current, lease)
+            with telemetry.sync_pass(ctx.settings, current.connection, kind.name, current.reason):
+                stop = await _leased_pass(ctx, key, kind, current, lease)
         finally:
             pending = await ctx.syncstate.release(lease)
         # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them. During
@@ -157,6 +158,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
 
     outcome = await apply(scope, actions)
+    telemetry.record_outcome(outcome.counts)
     await _store_cursors(scope, recruit_side, graph_side, outcome, now)
     for entry in outcome.entries:
         await ctx.synclog.append(scope.key, entry)

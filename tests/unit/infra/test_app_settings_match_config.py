@@ -16,7 +16,8 @@ UNSET_IN_AZURE = {
     # identity) replaces it for the host and for our code.
     "AzureWebJobsStorage",
 }
-# Settings for the Functions host itself, not for config.py.
+# Settings for the Functions host itself; config.py reads them too (telemetry), but they are set in
+# `hostSettings`, once, not among our product settings.
 HOST_SETTINGS = {"APPLICATIONINSIGHTS_CONNECTION_STRING"}
 KEY_VAULT_REFERENCE = re.compile(
     r"^@Microsoft\.KeyVault\(SecretUri=\$\{keyVaultSecrets\}/(?P<secret>[a-z0-9-]+)\)$"
@@ -36,8 +37,12 @@ def _product_settings_in_bicep() -> set[str]:
 
 
 def test_every_config_setting_is_set_in_the_bicep_app_settings() -> None:
-    missing = set(setting_names()) - UNSET_IN_AZURE - _product_settings_in_bicep()
+    missing = set(setting_names()) - UNSET_IN_AZURE - HOST_SETTINGS - _product_settings_in_bicep()
     assert sorted(missing) == []
+
+
+def test_host_settings_config_reads_are_not_repeated_among_the_product_settings() -> None:
+    assert HOST_SETTINGS & _product_settings_in_bicep() == set()
 
 
 def test_every_bicep_app_setting_is_a_config_setting() -> None:
