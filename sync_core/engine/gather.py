@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
@@ -18,6 +18,7 @@ from sync_core.engine.linkstore import to_domain
 from sync_core.graph.client import GraphClient
 from sync_core.graph.delta import fetch_tags
 from sync_core.recruit.client import RecruitClient
+from sync_core.recruit.datetimes import parse_optional
 from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.links import Link as StoredLink
@@ -105,12 +106,16 @@ class RecruitSide:
     newest: datetime | None = None  # newest Modified_Time (or deletion time) read: the next watermark
 
 
-async def gather_recruit(scope: PassScope, request: SyncRequest | None, now: datetime) -> RecruitSide:
+async def gather_recruit(
+    scope: PassScope, request: SyncRequest | None, now: datetime, also: Collection[str] = ()
+) -> RecruitSide:
+    """Records modified since the watermark, those the request names, and those keyed in `also` whenever
+    they were modified (e.g. every linked record, to re-apply a changed mapping); deletions since."""
     side = RecruitSide()
     watermark = scope.state.recruit_watermark
     asked_ids = _asked_ids(scope, request)
     for module in scope.kind.recruit_modules:
-        records = [record async for record in scope.recruit.list_records(module, modified_since=watermark)]
+        records = await _list_records(scope, module, watermark, also)
         seen = {str(record.get("id")) for record in records}
         wanted = [record_id for record_id in asked_ids.get(module, []) if record_id not in seen]
         fetched = await scope.recruit.get_records(module, wanted) if wanted else {}
@@ -125,6 +130,25 @@ async def gather_recruit(scope: PassScope, request: SyncRequest | None, now: dat
                 side.changes.append(RecruitChange(RecruitRef(module, entry.id), None, now, deleted=True))
                 side.newest = _later(side.newest, entry.deleted_time)
     return side
+
+
+async def _list_records(
+    scope: PassScope, module: str, watermark: datetime | None, also: Collection[str]
+) -> list[Mapping[str, Any]]:
+    if not also:
+        return [record async for record in scope.recruit.list_records(module, modified_since=watermark)]
+    # One listing of the module costs a page per 200 records, where reading `also` by id costs one each.
+    return [
+        record
+        async for record in scope.recruit.list_records(module)
+        if RecruitRef(module, str(record.get("id"))).key in also
+        or watermark is None
+        or _modified_time(record) >= watermark
+    ]
+
+
+def _modified_time(record: Mapping[str, Any]) -> datetime:
+    return parse_optional(record.get("Modified_Time")) or datetime.max.replace(tzinfo=UTC)
 
 
 def _asked_ids(scope: PassScope, request: SyncRequest | None) -> dict[str, list[str]]:
@@ -217,8 +241,16 @@ async def links_by_recruit_keys(scope: PassScope, keys: Iterable[str]) -> dict[s
     return found
 
 
-def link_index(stored: Iterable[StoredLink]) -> LinkIndex:
-    return LinkIndex.of(to_domain(link) for link in stored)
+def link_index(stored: Iterable[StoredLink], reread: bool = False) -> LinkIndex:
+    """The planner's links. `reread`: both sides were read in full, current as of now, so no change of a
+    linked pair is a replay; without its stamps the planner compares every pair with its snapshot again."""
+    links = (to_domain(link) for link in stored)
+    if reread:
+        links = (
+            replace(link, recruit_modified=None, graph_modified=None) if link.state == "linked" else link
+            for link in links
+        )
+    return LinkIndex.of(links)
 
 
 def _later(first: datetime | None, second: datetime | None) -> datetime | None:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
+from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import initial_sync, telemetry
 from sync_core.engine.apply import ApplyOutcome, apply
@@ -46,6 +47,9 @@ _HOLDS = "delta_holds"
 INITIAL_RETRY_SECONDS = 2
 # The Recruit emulator's If-Modified-Since is strict, and Zoho's granularity is a second.
 WATERMARK_SLACK = timedelta(seconds=1)
+# The operation of a request queued after the user changed the contacts field mapping.
+MAPPING_CHANGED = "mapping_changed"
+# Requests a sweep cannot stand in for: one that finds the lease held comes back later instead.
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -59,8 +63,9 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
             key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds
         )
         if lease is None:
-            if current.reason == "initial":
-                # The holder may be a pass that skips initial-sync work; the chunk chain must not break.
+            if current.reason == "initial" or current.operation == MAPPING_CHANGED:
+                # The holder's rerun is a plain sweep: it may skip initial-sync work (the chunk chain must not
+                # break) and would not re-read every linked pair.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
             return  # the holder saw our `pending` flag and runs again for us
         try:
@@ -133,8 +138,14 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     """Gather, plan, apply, then store cursors and log. Raises ContainerGone when the container is gone."""
     ctx, kind, state = scope.ctx, scope.kind, scope.state
     now = ctx.clock()
-    recruit_side = await gather_recruit(scope, request, now)
-    fresh = request.reason == "resync" or not state.delta_link
+    # A changed mapping changes what every linked pair holds: both sides are read in full and compared again.
+    reread = request.operation == MAPPING_CHANGED
+    every_link = [link async for link in ctx.links.list_all(scope.key, kind.name)] if reread else []
+    linked_keys = {
+        RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
+    }
+    recruit_side = await gather_recruit(scope, request, now, also=linked_keys)
+    fresh = reread or request.reason == "resync" or not state.delta_link
     try:
         graph_side = await gather_graph(scope, None if fresh else state.delta_link, now)
     except DeltaExpired:
@@ -153,7 +164,8 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     missing = tags - set(recruit_keys)
     if missing:
         recruit_side.changes += await fetch_recruit(scope, missing)
-    links = link_index([*graph_side.links.values(), *recruit_links.values()])
+    stored_links = every_link or [*graph_side.links.values(), *recruit_links.values()]
+    links = link_index(stored_links, reread=reread)
     actions = plan(links, recruit_side.changes, graph_side.changes, kind.policy(scope.kind_ctx))
     lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
 
