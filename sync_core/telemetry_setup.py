@@ -44,9 +44,11 @@ def build_providers(connection_string: str) -> TelemetryProviders:
     # service.name becomes the cloud role name in Application Insights.
     resource = Resource.create({"service.name": SERVICE_NAME})
     tracer_provider = SdkTracerProvider(resource=resource)
-    tracer_provider.add_span_processor(
-        BatchSpanProcessor(AzureMonitorTraceExporter(connection_string=connection_string))
+    # The exporter reads the resource from the global provider unless told ours (which is not global).
+    span_exporter = AzureMonitorTraceExporter(
+        connection_string=connection_string, tracer_provider=tracer_provider
     )
+    tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
     reader = PeriodicExportingMetricReader(
         AzureMonitorMetricExporter(connection_string=connection_string),
         export_interval_millis=METRIC_EXPORT_MILLIS,
