@@ -16,7 +16,7 @@ from sync_core.domain.planner import plan
 from sync_core.engine.apply import apply
 from sync_core.engine.gather import PassScope, eligible_changes, link_index, links_by_recruit_keys
 from sync_core.engine.registry import initial_cap
-from sync_core.engine.synclog import pass_entry
+from sync_core.engine.synclog import log_outcome
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
 
@@ -47,9 +47,11 @@ async def step(scope: PassScope) -> bool:
             return None
         if done < len(keys):
             new_cursor = {**cursor, "next": done, "hold": held}
-            return state.model_copy(update={"initial_cursor": new_cursor, "initial_done": done})
+            update = {"initial_cursor": new_cursor, "initial_done": done, "last_sync": ctx.clock()}
+            return state.model_copy(update=update)
         return state.model_copy(
             update={
+                "last_sync": ctx.clock(),
                 "status": "active",
                 "initial_cursor": None,
                 "initial_done": done,
@@ -112,9 +114,7 @@ async def _copy(scope: PassScope, keys: list[str]) -> str | None:
     links = link_index((await links_by_recruit_keys(scope, keys)).values())
     actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
     outcome = await apply(scope, actions)
-    for entry in outcome.entries:
-        await scope.ctx.synclog.append(scope.key, entry)
-    await scope.ctx.synclog.append(scope.key, pass_entry(scope, outcome.counts))
+    await log_outcome(scope, outcome)
     failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
     return min(failed).isoformat() if failed else None
 

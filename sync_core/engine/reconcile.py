@@ -30,7 +30,7 @@ from sync_core.engine.gather import (
 from sync_core.engine.kinds import SyncKind
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
-from sync_core.engine.synclog import pass_entry
+from sync_core.engine.synclog import log_outcome
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import ConnectionKey
@@ -172,9 +172,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
     await _store_cursors(scope, recruit_side, graph_side, outcome, now)
-    for entry in outcome.entries:
-        await ctx.synclog.append(scope.key, entry)
-    await ctx.synclog.append(scope.key, pass_entry(scope, outcome.counts))
+    await log_outcome(scope, outcome)
 
 
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:

@@ -12,6 +12,7 @@ from sync_core.domain.items import FieldValues
 from sync_core.store.synclog import LogEntry
 
 if TYPE_CHECKING:
+    from sync_core.engine.apply import ApplyOutcome
     from sync_core.engine.gather import PassScope
 
 PASS_COUNTS = (
@@ -65,8 +66,12 @@ def unlink_entry(scope: PassScope, title: str, message: str) -> LogEntry:
     return LogEntry(kind=scope.kind.name, type="unlink", title=title, message=message, at=scope.ctx.clock())
 
 
-def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry:
+def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry | None:
+    """The pass's summary; None when it wrote nothing and nothing failed (entries that say nothing would
+    bury the ones that matter on the Manage page)."""
     kept = {name: int(counts.get(name, 0)) for name in PASS_COUNTS}
+    if not any(kept.values()):
+        return None
     changed = sum(value for name, value in kept.items() if name != "failed")
     message = f"{changed} change(s) applied" + (f", {kept['failed']} failed" if kept["failed"] else "")
     return LogEntry(
@@ -77,3 +82,10 @@ def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry:
         counts=kept,
         at=scope.ctx.clock(),
     )
+
+
+async def log_outcome(scope: PassScope, outcome: ApplyOutcome) -> None:
+    """The pass's item entries, then its summary when it has one."""
+    summary = pass_entry(scope, outcome.counts)
+    for entry in [*outcome.entries, *([summary] if summary else [])]:
+        await scope.ctx.synclog.append(scope.key, entry)
