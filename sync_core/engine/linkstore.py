@@ -1,6 +1,6 @@
 """Conversion between the domain's links (what the planner reads) and the store's link rows, in one place.
 
-The store knows no tombstones: a tombstone is a row whose fingerprint is a marker no real one equals.
+Tombstones are rows in the `tombstone` state; a deleted record's (dormant forever) says so in its fingerprint.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from sync_core.store.connections import ConnectionKey
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.syncstate import Kind
 
-TOMBSTONE = "tombstone"
-# A deleted record's tombstone is stamped FOREVER; year 9999 is a poor fit for Table storage: a marker.
-TOMBSTONE_FOREVER = "tombstone:forever"
+# A deleted record's tombstone is stamped FOREVER; year 9999 is a poor fit for Table storage, so the row
+# keeps no stamp and says so in its fingerprint (a tombstone has no fingerprint of its own).
+FOREVER_MARK = "forever"
 _DATETIME = "$dt"
 _DATE = "$date"
 
@@ -57,8 +57,8 @@ def decode_snapshot(stored: dict[str, Any]) -> dict[str, JsonValue]:
 def to_domain(stored: StoredLink) -> DomainLink:
     ref = RecruitRef(stored.recruit_module, stored.recruit_id) if stored.recruit_id else None
     graph_id = stored.graph_id or None
-    if stored.fingerprint in (TOMBSTONE, TOMBSTONE_FOREVER):
-        stamp = FOREVER if stored.fingerprint == TOMBSTONE_FOREVER else stored.recruit_modified
+    if stored.state == "tombstone":
+        stamp = FOREVER if stored.fingerprint == FOREVER_MARK else stored.recruit_modified
         return DomainLink.tombstone(ref, graph_id, stamp)
     return DomainLink(
         recruit=ref,
@@ -67,7 +67,7 @@ def to_domain(stored: StoredLink) -> DomainLink:
         snapshot=decode_snapshot(stored.snapshot),
         recruit_modified=stored.recruit_modified,
         graph_modified=stored.graph_modified,
-        state="intent" if stored.state == "intent" else "linked",
+        state=stored.state,
     )
 
 
@@ -83,14 +83,14 @@ def to_store(link: DomainLink, connection: ConnectionKey, kind: Kind, title: str
     }
     if link.state == "tombstone":
         forever = link.recruit_modified == FOREVER
-        values["fingerprint"] = TOMBSTONE_FOREVER if forever else TOMBSTONE
+        values["fingerprint"] = FOREVER_MARK if forever else ""
         values["recruit_modified"] = None if forever else link.recruit_modified
-        return StoredLink(**values)
+        return StoredLink(**values, state="tombstone")
     values.update(
         fingerprint=link.fingerprint,
         snapshot=encode_snapshot(link.snapshot),
         recruit_modified=link.recruit_modified,
         graph_modified=link.graph_modified,
-        state="intent" if link.state == "intent" else "linked",
+        state=link.state,
     )
     return StoredLink(**values)

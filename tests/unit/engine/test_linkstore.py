@@ -47,3 +47,13 @@ def test_a_deleted_records_tombstone_stays_dormant_forever() -> None:
 def test_an_out_of_scope_tombstone_keeps_its_stamp() -> None:
     tombstone = Link.tombstone(REF, None, datetime(2026, 11, 3, tzinfo=UTC))
     assert through_the_store(tombstone) == tombstone
+
+
+def test_tombstones_are_stored_in_the_tombstone_state() -> None:
+    for tombstone in (Link.tombstone(REF, "g4", FOREVER), Link.tombstone(None, "g5")):
+        assert to_store(tombstone, KEY, "calendar").state == "tombstone"
+
+
+def test_a_tombstone_of_an_outlook_item_alone_keeps_only_its_id() -> None:
+    tombstone = Link.tombstone(None, "g6")
+    assert through_the_store(tombstone) == tombstone
