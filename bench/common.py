@@ -264,3 +264,22 @@ def graph_operations(after: dict[str, Any], before: dict[str, Any]) -> tuple[int
 def recruit_credits(after: dict[str, Any], before: dict[str, Any]) -> int:
     """Recruit API requests between two stats snapshots: the emulator charges one credit for each."""
     return sum(delta(after["requests"], before["requests"], "/recruit/v2/").values())
+
+
+def wait_until_idle(base_urls: list[str], quiet_seconds: float, timeout: float) -> float:
+    """Waits until no emulator in `base_urls` has counted a request for `quiet_seconds` (the dev host has
+    nothing left to do); returns the monotonic time of the last request seen (to 0.25 s)."""
+    deadline = time.monotonic() + timeout
+
+    def total() -> int:
+        return sum(sum(stats(url)["requests"].values()) for url in base_urls)
+
+    last, since = total(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now_total = total()
+        if now_total != last:
+            last, since = now_total, time.monotonic()
+        elif time.monotonic() - since >= quiet_seconds:
+            return since
+    raise RuntimeError(f"the stack did not fall idle within {timeout:.0f} s")
