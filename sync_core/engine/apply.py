@@ -138,6 +138,10 @@ class _LinkWriter:
         self.pending.append(to_store(link, self.scope.key, self.scope.kind.name, title))
 
     async def flush(self) -> None:
+        if not self.pending:
+            return
+        # After a teardown no link may be written: it would outlive the sync it belongs to.
+        await self.scope.keep_lease()
         groups: list[list[StoredLink]] = []
         rows: set[str] = set()
         for link in self.pending:

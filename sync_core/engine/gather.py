@@ -23,13 +23,17 @@ from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import SyncState
+from sync_core.store.syncstate import Lease, SyncState
 
 _LINK_READS = 16
 # Field metadata per (org, module): it changes rarely (a new custom field) and every pass needs the owner
 # field's name, so a worker re-reads it after a while rather than on every pass.
 FIELDS_TTL_SECONDS = 600.0
 _FIELDS_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
+
+
+class SyncStopped(Exception):
+    """Sync of the pass's (connection, kind) was turned off or restarted meanwhile: it must write no more."""
 
 
 @dataclass
@@ -43,6 +47,22 @@ class PassScope:
     graph: GraphClient
     recruit: RecruitClient
     state: SyncState
+    lease: Lease | None = None
+
+    async def keep_lease(self) -> None:
+        """Renew the lease between stages (a throttled stage may be slow) and check that sync still runs
+        for the same container; raises LeaseLost or SyncStopped, after which the pass must not write."""
+        if self.lease is None:
+            return
+        ctx = self.ctx
+        self.lease = await ctx.syncstate.renew(self.lease, ctx.clock(), ctx.settings.lease_seconds)
+        current = await ctx.syncstate.get(self.key, self.kind.name)
+        if (
+            current is None
+            or current.status not in ("active", "initial_sync")
+            or current.container_id != self.container_id
+        ):
+            raise SyncStopped(f"{self.key} {self.kind.name}: sync turned off or restarted during the pass")
 
     @property
     def key(self) -> ConnectionKey:

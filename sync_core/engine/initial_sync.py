@@ -35,6 +35,7 @@ async def step(scope: PassScope) -> bool:
     cursor = scope.state.initial_cursor
     if cursor is None:
         cursor = await _make_plan(scope)
+        await scope.keep_lease()  # listing every record of a large account takes a while
     keys: list[str] = list(cursor.get("keys") or [])
     start = int(cursor.get("next") or 0)
     chunk = keys[start : start + ctx.settings.initial_sync_chunk]

@@ -5,8 +5,11 @@ Every step is idempotent, so a retried message completes what a failed one began
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
+import uuid
 
 from azure.core.exceptions import ResourceNotFoundError
 
@@ -25,7 +28,7 @@ from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import LifecycleRequest, SyncRequest
 from sync_core.store.routes import RouteSource
 from sync_core.store.synclog import LogEntry
-from sync_core.store.syncstate import SyncState
+from sync_core.store.syncstate import Lease, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,9 @@ CONTAINER_DELETED_MESSAGE = {
     "contacts": "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
     "Enable to start again.",
 }
+# How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
+TEARDOWN_LEASE_WAIT_SECONDS = 60.0
+LEASE_POLL_SECONDS = 0.25
 # Errors only the user can fix (consent withdrawn, token revoked): the state says so, nothing retries.
 NEEDS_USER = (AuthRequired, InvalidToken, NotConnected)
 
@@ -138,9 +144,14 @@ async def enable(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) ->
         await ctx.synclog.append(key, entry)
 
 
-async def teardown(ctx: EngineContext, key: ConnectionKey, kind_name: KindName, *, reason: str) -> None:
+async def teardown(
+    ctx: EngineContext, key: ConnectionKey, kind_name: KindName, *, reason: str, lease: Lease | None = None
+) -> None:
     """Delete the container in Outlook (its items go with it), subscription, channel, routes and links, then
-    reset the state to `disabled`. Gone things count as done; Recruit records are never touched."""
+    reset the state to `disabled`. Gone things count as done; Recruit records are never touched.
+
+    The links go under the pass lease (`lease`: the caller, a pass, holds it already), so a pass still
+    running cannot write a link after them; `disabling` makes such a pass stop at its next stage."""
     kind = kind_for(kind_name, ctx.settings)
     state = await ctx.syncstate.get(key, kind_name)
     if state is None:
@@ -172,8 +183,37 @@ async def teardown(ctx: EngineContext, key: ConnectionKey, kind_name: KindName, 
         await _drop_route(ctx, "graph", state.subscription_id)
     if state.channel_id:
         await _drop_route(ctx, "recruit", state.channel_id)
-    await ctx.links.delete_partition(key, kind_name)
+    held = lease or await _wait_for_lease(ctx, key, kind_name)
+    try:
+        await ctx.links.delete_partition(key, kind_name)
+        await _reset(ctx, key, kind_name, reason, unreachable)
+    finally:
+        if held is not None and held is not lease:
+            await ctx.syncstate.release(held)  # a no-op after the reset, which clears the lease
+    message = CONTAINER_DELETED_MESSAGE[kind_name] if reason == CONTAINER_DELETED else "Sync disabled"
+    level = "warning" if reason == CONTAINER_DELETED else "info"
+    await ctx.synclog.append(
+        key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
+    )
 
+
+async def _wait_for_lease(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> Lease | None:
+    """The pass lease once the running pass (if any) lets go; None after TEARDOWN_LEASE_WAIT_SECONDS, when
+    teardown goes on regardless (the pass then stops at its next stage, seeing `disabling`)."""
+    owner = f"teardown-{uuid.uuid4().hex}"
+    deadline = time.monotonic() + TEARDOWN_LEASE_WAIT_SECONDS
+    while True:
+        lease = await ctx.syncstate.try_acquire(
+            key, kind_name, owner, ctx.clock(), ctx.settings.lease_seconds
+        )
+        if lease is not None or time.monotonic() >= deadline:
+            return lease
+        await asyncio.sleep(LEASE_POLL_SECONDS)
+
+
+async def _reset(
+    ctx: EngineContext, key: ConnectionKey, kind_name: KindName, reason: str, unreachable: str
+) -> None:
     def reset(current: SyncState) -> SyncState:
         fresh = SyncState(connection=key, kind=kind_name, mapping=current.mapping, etag=current.etag)
         if reason == CONTAINER_DELETED:
@@ -189,11 +229,6 @@ async def teardown(ctx: EngineContext, key: ConnectionKey, kind_name: KindName, 
         return fresh
 
     await ctx.syncstate.modify(key, kind_name, reset)
-    message = CONTAINER_DELETED_MESSAGE[kind_name] if reason == CONTAINER_DELETED else "Sync disabled"
-    level = "warning" if reason == CONTAINER_DELETED else "info"
-    await ctx.synclog.append(
-        key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
-    )
 
 
 async def _drop_route(ctx: EngineContext, source: RouteSource, route_id: str) -> None:

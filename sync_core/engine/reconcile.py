@@ -20,6 +20,7 @@ from sync_core.engine.gather import (
     GraphSide,
     PassScope,
     RecruitSide,
+    SyncStopped,
     fetch_recruit,
     gather_graph,
     gather_recruit,
@@ -34,6 +35,7 @@ from sync_core.engine.synclog import log_outcome
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import ConnectionKey
+from sync_core.store.errors import LeaseLost
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import Lease, SyncState
 
@@ -85,7 +87,7 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
 
 @asynccontextmanager
 async def open_scope(
-    ctx: EngineContext, key: ConnectionKey, kind: SyncKind, state: SyncState
+    ctx: EngineContext, key: ConnectionKey, kind: SyncKind, state: SyncState, lease: Lease | None = None
 ) -> AsyncIterator[PassScope | None]:
     """The pass scope with both clients open, or None when the connection is gone."""
     connection = await ctx.connections.get(key)
@@ -94,7 +96,7 @@ async def open_scope(
         return
     async with ctx.recruit(connection) as recruit, ctx.graph(connection) as graph:
         kind_ctx = await kind_context(ctx, connection, kind, recruit, state)
-        yield PassScope(ctx, connection, kind, kind_ctx, graph, recruit, state)
+        yield PassScope(ctx, connection, kind, kind_ctx, graph, recruit, state, lease)
 
 
 async def _leased_pass(
@@ -107,7 +109,7 @@ async def _leased_pass(
     if state.status == "initial_sync" and request.reason != "initial":
         return True  # the initial sync's own messages carry it; its last step reconciles everything
     try:
-        async with open_scope(ctx, key, kind, state) as scope:
+        async with open_scope(ctx, key, kind, state, lease) as scope:
             if scope is None:
                 return True
             if state.status == "initial_sync":
@@ -116,10 +118,13 @@ async def _leased_pass(
                     return False
                 scope.state = await _reload(ctx, key, kind)
                 request = request.model_copy(update={"reason": "resync"})
-            await reconcile_once(scope, request, lease)
+            await reconcile_once(scope, request)
     except ContainerGone:
         log.info("%s %s: container deleted in Outlook, tearing down", key, kind.name)
-        await teardown(ctx, key, kind.name, reason=CONTAINER_DELETED)
+        await teardown(ctx, key, kind.name, reason=CONTAINER_DELETED, lease=lease)
+        return True
+    except (SyncStopped, LeaseLost) as stopped:
+        log.info("%s %s: pass stopped: %s", key, kind.name, stopped)
         return True
     except (AuthRequired, InvalidToken, NotConnected) as error:
         await mark_error(ctx, key, kind.name, error)
@@ -134,7 +139,7 @@ async def _reload(ctx: EngineContext, key: ConnectionKey, kind: SyncKind) -> Syn
     return state
 
 
-async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -> None:
+async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     """Gather, plan, apply, then store cursors and log. Raises ContainerGone when the container is gone."""
     ctx, kind, state = scope.ctx, scope.kind, scope.state
     now = ctx.clock()
@@ -151,7 +156,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     except DeltaExpired:
         # Reconciled by links and tags in the planner: a fresh round never duplicates.
         graph_side = await gather_graph(scope, None, now)
-    lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
+    await scope.keep_lease()
 
     recruit_keys = [change.ref.key for change in recruit_side.changes]
     # Tagged Outlook items without a link (a crashed create): the planner needs their Recruit record.
@@ -167,7 +172,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest, lease: Lease) -
     stored_links = every_link or [*graph_side.links.values(), *recruit_links.values()]
     links = link_index(stored_links, reread=reread)
     actions = plan(links, recruit_side.changes, graph_side.changes, kind.policy(scope.kind_ctx))
-    lease = await ctx.syncstate.renew(lease, ctx.clock(), ctx.settings.lease_seconds)
+    await scope.keep_lease()
 
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
@@ -198,8 +203,8 @@ async def _store_cursors(
     window = getattr(scope.kind, "delta_window", None)
 
     def advance(state: SyncState) -> SyncState | None:
-        if state.status not in ("active", "initial_sync"):
-            return None  # torn down meanwhile: leave the reset state alone
+        if state.status not in ("active", "initial_sync") or state.container_id != scope.container_id:
+            return None  # torn down (or restarted) meanwhile: leave the reset state alone
         counters = dict(state.counters)
         holds = counters.get(_HOLDS, 0)
         update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}

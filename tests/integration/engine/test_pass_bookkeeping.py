@@ -3,7 +3,16 @@ through slow stages, and nothing written after sync was turned off."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from sync_core.engine import apply as apply_module
+from sync_core.engine import lifecycle
 from sync_core.engine.lifecycle import enable
+from sync_core.store.syncstate import Lease
 from tests.integration.engine.conftest import Synced, event_fields
 
 
@@ -48,3 +57,72 @@ async def test_a_pass_that_writes_logs_what_it_applied(synced: Synced) -> None:
     await synced.sync()
     [latest, *_] = (await synced.ctx.synclog.recent(synced.connection.key, "calendar")).entries
     assert (latest.type, latest.counts["graph_created"]) == ("pass", 1)
+
+
+async def test_a_slow_apply_keeps_the_lease_so_no_second_pass_starts(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    ctx.settings.lease_seconds = 10
+    synced.tick()
+    synced.recruit_create("Events", event_fields("Slow to copy"))
+
+    def throttled(stage: str) -> None:
+        if stage in ("graph", "links"):
+            synced.tick(8)  # each stage outlasts most of the lease
+
+    original_apply = apply_module.apply
+    second_pass: list[Lease | None] = []
+
+    async def apply_then_race(*args: Any) -> apply_module.ApplyOutcome:
+        outcome = await original_apply(*args)
+        if not second_pass:  # the copying pass, not the rerun our try asks for
+            second_pass.append(await ctx.syncstate.try_acquire(key, "calendar", "other", ctx.clock(), 10))
+        return outcome
+
+    monkeypatch.setattr(apply_module, "fault_hook", throttled)
+    monkeypatch.setattr("sync_core.engine.reconcile.apply", apply_then_race)
+    await synced.sync()
+    assert second_pass == [None]
+    assert "Slow to copy" in await synced.outlook_subjects()
+
+
+async def test_a_pass_still_running_at_teardown_writes_no_link_after_it(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    monkeypatch.setattr(lifecycle, "TEARDOWN_LEASE_WAIT_SECONDS", 0.2)
+    synced.tick()
+    synced.recruit_create("Events", event_fields("Copied as sync is turned off"))
+    original_graph_writes = apply_module._graph_writes
+
+    async def graph_writes_then_teardown(*args: Any) -> None:
+        await original_graph_writes(*args)
+        await lifecycle.teardown(ctx, key, "calendar", reason="user")  # the pass outlives its lease wait
+
+    monkeypatch.setattr(apply_module, "_graph_writes", graph_writes_then_teardown)
+    await synced.sync()
+    assert (await synced.state()).status == "disabled"
+    assert [link async for link in ctx.links.list_all(key, "calendar")] == []
+
+
+async def test_teardown_deletes_the_links_only_once_the_running_pass_lets_go(synced: Synced) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "running-pass", ctx.clock(), 60)
+    assert lease is not None
+    stopping = asyncio.create_task(lifecycle.teardown(ctx, key, "calendar", reason="user"))
+
+    async def teardown_waiting() -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not stopping.done():
+            if (await synced.state()).pending:  # its try for the lease found it held
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    assert await teardown_waiting()
+    assert [link async for link in ctx.links.list_all(key, "calendar")] != []
+    await ctx.syncstate.release(lease)
+    await asyncio.wait_for(stopping, timeout=10)
+    assert [link async for link in ctx.links.list_all(key, "calendar")] == []
+    assert (await synced.state()).status == "disabled"
