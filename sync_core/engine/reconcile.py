@@ -165,11 +165,14 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
         for change in graph_side.changes
         if change.tag and change.graph_id not in graph_side.links and not change.gone
     }
-    recruit_links = await links_by_recruit_keys(scope, [*recruit_keys, *tags])
     missing = tags - set(recruit_keys)
     if missing:
         recruit_side.changes += await fetch_recruit(scope, missing)
-    stored_links = every_link or [*graph_side.links.values(), *recruit_links.values()]
+    if reread:
+        stored_links = every_link  # read in full already: no point reads per record
+    else:
+        recruit_links = await links_by_recruit_keys(scope, [*recruit_keys, *tags])
+        stored_links = [*graph_side.links.values(), *recruit_links.values()]
     links = link_index(stored_links, reread=reread)
     actions = plan(links, recruit_side.changes, graph_side.changes, kind.policy(scope.kind_ctx))
     await scope.keep_lease()
