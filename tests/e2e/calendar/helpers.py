@@ -1,0 +1,155 @@
+"""Helpers for the whole-stack calendar tests: acting in Outlook and Recruit, a webhook black hole standing in
+for lost notifications, and the emulators' request counts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from azure.storage.queue import QueueClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from local.emulators.kit.serve import Listener, ServerThread, free_port
+from tests.e2e.calendar.conftest import Outlook
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.fixtures.stack import Stack
+
+QUIET_SECONDS = (
+    1.5  # Graph batches notifications for 80 ms; this much stillness means the echoes were handled
+)
+DEADLINE_SECONDS = 60.0
+
+
+def recruit_events(recruit: RecruitEmulator, email: str) -> dict[str, dict[str, Any]]:
+    """The user's Recruit Events by title (the seed and the tests give each a distinct title)."""
+    with recruit.client_for(email) as client:
+        response = client.get("/Events", params={"per_page": 200})
+    if response.status_code == 204:
+        return {}
+    response.raise_for_status()
+    return {str(record["Event_Title"]): record for record in response.json()["data"]}
+
+
+def outlook_events(outlook: Outlook) -> dict[str, dict[str, Any]]:
+    """The events of the user's "Zoho Recruit" calendar by subject."""
+    calendar_id = outlook.calendar_id()
+    assert calendar_id is not None, "no 'Zoho Recruit' calendar"
+    response = outlook.client.get(f"/calendars/{calendar_id}/events", params={"$top": "500"})
+    response.raise_for_status()
+    return {str(event["subject"]): event for event in response.json()["value"]}
+
+
+def utc_body(subject: str, start: datetime, hours: float = 1.0) -> dict[str, Any]:
+    end = start + timedelta(hours=hours)
+    return {
+        "subject": subject,
+        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+        "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+    }
+
+
+def soon(days: int, hour: int = 9) -> datetime:
+    return (datetime.now(UTC) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def graph_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, Any]]:
+    """The subscriptions a delegated user's sign-in owns (non-SSO users' subscriptions are theirs)."""
+    response = httpx.get(
+        f"{graph.base_url}/v1.0/subscriptions",
+        headers={"Authorization": f"Bearer {graph.token_for(email)}"},
+        trust_env=False,
+    )
+    response.raise_for_status()
+    return list(response.json()["value"])
+
+
+def point_subscription_at(graph: GraphEmulatorHandle, email: str, subscription_id: str, url: str) -> None:
+    response = httpx.patch(
+        f"{graph.base_url}/v1.0/subscriptions/{subscription_id}",
+        json={"notificationUrl": url},
+        headers={"Authorization": f"Bearer {graph.token_for(email)}"},
+        trust_env=False,
+        timeout=30,
+    )
+    response.raise_for_status()
+
+
+class BlackHole:
+    """A webhook endpoint that passes Graph's validation handshake and swallows every notification: what the
+    product sees of notifications lost on the way (it sees nothing)."""
+
+    def __init__(self) -> None:
+        self.swallowed: list[dict[str, Any]] = []
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/lost"
+
+    async def _receive(self, request: Request) -> Response:
+        token = request.query_params.get("validationToken")
+        if token is not None:
+            return PlainTextResponse(token)
+        self.swallowed += (await request.json()).get("value", [])
+        return Response(status_code=202)
+
+    @contextmanager
+    def running(self) -> Iterator[BlackHole]:
+        app = Starlette(routes=[Route("/lost", self._receive, methods=["POST"])])
+        server = ServerThread(app, [Listener(self.port)]).start()
+        try:
+            yield self
+        finally:
+            server.stop()
+
+
+def request_counts(handle: GraphEmulatorHandle | RecruitEmulator) -> dict[str, int]:
+    """An emulator's count of API requests by "METHOD /route/template" (batch items counted one by one)."""
+    response = httpx.get(f"{handle.base_url}/_emulator/stats", trust_env=False)
+    response.raise_for_status()
+    return dict(response.json()["requests"])
+
+
+def writes(before: dict[str, int], after: dict[str, int], method: str, fragment: str) -> int:
+    """How many `method` requests to routes containing `fragment` were made between two counts."""
+    return sum(
+        count - before.get(route, 0)
+        for route, count in after.items()
+        if route.startswith(f"{method} ") and fragment in route and "$batch" not in route
+    )
+
+
+def sync_queue_length(stack: Stack) -> int:
+    """Messages waiting or being worked on (taken messages stay counted until the worker deletes them)."""
+    with QueueClient.from_connection_string(stack.env["AzureWebJobsStorage"], "sync-requests") as queue:
+        return int(queue.get_queue_properties().approximate_message_count)
+
+
+def callbacks_settled(recruit: RecruitEmulator) -> bool:
+    response = httpx.get(f"{recruit.base_url}/_emulator/deliveries", trust_env=False)
+    return all(entry["delivered"] or entry["attempts"] >= 4 for entry in response.json()["deliveries"])
+
+
+def until_quiet(stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> None:
+    """Waits until nothing is queued, every Recruit callback has landed and neither emulator has seen a
+    request for QUIET_SECONDS: the echoes of the product's own writes have been heard and handled."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    last = (request_counts(graph), request_counts(recruit))
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = (request_counts(graph), request_counts(recruit))
+        if now != last or sync_queue_length(stack) or not callbacks_settled(recruit):
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= QUIET_SECONDS:
+            return
+    raise AssertionError("the stack never went quiet: something keeps writing")
