@@ -4,16 +4,18 @@ idle and synced, and what each change costs in Graph and Recruit requests.
 Alice enables calendar sync and waits for `active`; then `--edits` changes are made in Recruit (create, edit,
 delete in turn), one at a time, each timed from the API write until the other side's API shows it (polled
 every 50 ms), and the same in Outlook. Between changes the stack must fall quiet (no emulator request for
-`--quiet` seconds), so each change's cost includes its echo pass. Prints p50, p95 and max per direction and
-per operation, and the requests per change (the benchmark's own polling left out).
+`--quiet` seconds), so each change's cost includes its echo pass, then a random pause of up to `--jitter`
+seconds lets the next write land anywhere in the dev host's queue-polling cycle. Prints p50, p95 and max
+per direction and per operation, and the requests per change (the benchmark's own polling left out).
 
-Run: `.venv/bin/python -m bench.calendar_latency [--edits 50] [--quiet 2.5]`.
+Run: `.venv/bin/python -m bench.calendar_latency [--edits 50] [--quiet 2.5] [--jitter 2]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import random
 import re
 import statistics
 import sys
@@ -228,11 +230,14 @@ class OutlookToRecruit:
 
 
 def run_direction(
-    side: RecruitToOutlook | OutlookToRecruit, edits: int, meter: Meter, quiet: float
+    side: RecruitToOutlook | OutlookToRecruit, edits: int, meter: Meter, quiet: float, jitter: float
 ) -> list[Change]:
     changes = []
     for n in range(edits):
         operation = OPERATIONS[n % len(OPERATIONS)]
+        # Waiting for quiet puts every write at the same point of the dev host's idle queue polling; a
+        # random pause makes the writes land anywhere in that cycle, as a user's would.
+        time.sleep(random.uniform(0, jitter))
         before, offset = meter.snapshot(), meter.log_offset()
         started = time.monotonic()
         visible = side.write(operation, n)
@@ -270,6 +275,10 @@ def report(label: str, changes: list[Change]) -> None:
             )
     for name, values in (
         ("write -> callback delivered", [c.notified_seconds for c in changes]),
+        (
+            "callback delivered -> visible",
+            [None if c.notified_seconds is None else c.seconds - c.notified_seconds for c in changes],
+        ),
         ("first queue run after the write", [c.first_pass_seconds for c in changes]),
     ):
         known = [v for v in values if v is not None]
@@ -297,6 +306,7 @@ def main() -> int:
     )
     parser.add_argument("--edits", type=int, default=50, help="changes made on each side")
     parser.add_argument("--quiet", type=float, default=2.5, help="seconds without requests that mean idle")
+    parser.add_argument("--jitter", type=float, default=2.0, help="most seconds of random pause per change")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
@@ -321,10 +331,10 @@ def main() -> int:
             print("synced; waiting for the stack to fall idle ...", flush=True)
             meter.wait_quiet(args.quiet)
             from_recruit = run_direction(
-                RecruitToOutlook(recruit, outlook, calendar_id), args.edits, meter, args.quiet
+                RecruitToOutlook(recruit, outlook, calendar_id), args.edits, meter, args.quiet, args.jitter
             )
             from_outlook = run_direction(
-                OutlookToRecruit(recruit, outlook, calendar_id), args.edits, meter, args.quiet
+                OutlookToRecruit(recruit, outlook, calendar_id), args.edits, meter, args.quiet, args.jitter
             )
         finally:
             stack.stop()
