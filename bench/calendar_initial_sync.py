@@ -148,6 +148,12 @@ def main() -> int:
         print(
             f"Graph operations/s achieved/ceiling: {achieved:.1f} / {ceiling:.1f} ({achieved / ceiling:.0%})"
         )
+        # The limit is a budget per window: a sync that needs fewer requests than one window holds is bounded
+        # only by the 4-request concurrency, and can beat the sustained ceiling.
+        print(
+            f"one window's budget used:            {operations / OUTLOOK_REQUESTS_PER_WINDOW:.0%}"
+            f" ({operations} of {OUTLOOK_REQUESTS_PER_WINDOW} in {window:.0f} s; the sync took {wall:.0f} s)"
+        )
         real_ceiling = OUTLOOK_REQUESTS_PER_WINDOW / OUTLOOK_WINDOW_SECONDS * synced / operations
         print(f"unscaled Outlook ceiling:            {real_ceiling:.1f} events/s per mailbox at this cost")
     print_breakdown("Graph operations", delta(graph_after["requests"], graph_before["requests"], "/v1.0/"))
