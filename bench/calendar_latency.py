@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,10 @@ def wait_for(
     raise RuntimeError(f"gave up waiting for {what}")
 
 
+def absent(present: Callable[[str], bool], title: str) -> bool:
+    return not present(title)
+
+
 def slot(n: int) -> tuple[str, str]:
     """A one-hour slot n days ahead, as ISO date-times in UTC."""
     start = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=n + 1)
@@ -179,14 +184,14 @@ class RecruitToOutlook:
             answer = self.recruit.post("/Events", json={"data": [record], "trigger": []})
             answer.raise_for_status()
             self.record_id = str(answer.json()["data"][0]["details"]["id"])
-            return lambda title=self.title: self.in_outlook(title)
+            return partial(self.in_outlook, self.title)
         if operation == "edit":
             self.title = f"{self.title} edited"
             record = {"id": self.record_id, "Event_Title": self.title}
             self.recruit.put("/Events", json={"data": [record], "trigger": []}).raise_for_status()
-            return lambda title=self.title: self.in_outlook(title)
+            return partial(self.in_outlook, self.title)
         self.recruit.delete(f"/Events/{self.record_id}").raise_for_status()
-        return lambda title=self.title: not self.in_outlook(title)
+        return partial(absent, self.in_outlook, self.title)
 
 
 class OutlookToRecruit:
@@ -220,13 +225,13 @@ class OutlookToRecruit:
             answer = self.outlook.post(f"/calendars/{self.calendar_id}/events", json=body)
             answer.raise_for_status()
             self.event_id = str(answer.json()["id"])
-            return lambda title=self.title: self.in_recruit(title)
+            return partial(self.in_recruit, self.title)
         if operation == "edit":
             self.title = f"{self.title} edited"
             self.outlook.patch(f"/events/{self.event_id}", json={"subject": self.title}).raise_for_status()
-            return lambda title=self.title: self.in_recruit(title)
+            return partial(self.in_recruit, self.title)
         self.outlook.delete(f"/events/{self.event_id}").raise_for_status()
-        return lambda title=self.title: not self.in_recruit(title)
+        return partial(absent, self.in_recruit, self.title)
 
 
 def run_direction(
