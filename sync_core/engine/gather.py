@@ -8,15 +8,15 @@ import asyncio
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
 from sync_core.engine.context import EngineContext
 from sync_core.engine.kinds import KindContext, SyncKind
-from sync_core.engine.linkstore import to_domain
+from sync_core.engine.linkstore import decode_snapshot, to_domain
 from sync_core.graph.client import GraphClient
-from sync_core.graph.delta import fetch_tags
+from sync_core.graph.delta import DeltaRound, fetch_tags
 from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.datetimes import parse_optional
 from sync_core.recruit.eligibility import bulk_originated
@@ -202,8 +202,11 @@ class GraphSide:
     links: dict[str, StoredLink] = field(default_factory=dict)  # by Graph id, for every id delta named
 
 
-async def gather_graph(scope: PassScope, delta_link: str | None, now: datetime) -> GraphSide:
-    """Changes since `delta_link` (None: a fresh round). Raises DeltaExpired and ContainerGone."""
+async def gather_graph(
+    scope: PassScope, delta_link: str | None, now: datetime, every_link: Sequence[StoredLink] | None = None
+) -> GraphSide:
+    """Changes since `delta_link` (None: a fresh round, whose deletions are inferred; `every_link`: the
+    kind's links when the caller has read them already). Raises DeltaExpired and ContainerGone."""
     kind = scope.kind
     delta = await kind.delta(scope.graph, scope.mailbox, scope.container_id, delta_link, now)
     links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
@@ -229,7 +232,66 @@ async def gather_graph(scope: PassScope, delta_link: str | None, now: datetime) 
                 _add(side, kind.graph_change(lookup.items[graph_id], tag, scope.kind_ctx))
             elif graph_id in links_by_graph:
                 side.changes.append(GraphChange(graph_id, None, now, deleted=True))
+    if side.fresh:
+        await _infer_deletions(scope, side, delta, now, every_link)
     return side
+
+
+async def _infer_deletions(
+    scope: PassScope,
+    side: GraphSide,
+    delta: DeltaRound,
+    now: datetime,
+    every_link: Sequence[StoredLink] | None,
+) -> None:
+    """A fresh round lists what exists and never says what was deleted: linked items it should have listed
+    but did not are read by id, and those Graph no longer has are deleted-in-Outlook changes."""
+    seen: set[str] = set()
+    for item in delta.changes:
+        seen.add(str(item["id"]))
+        if item.get("seriesMasterId"):
+            seen.add(str(item["seriesMasterId"]))  # a calendar view lists a series as its occurrences
+    window = getattr(scope.kind, "delta_window", None)
+    bounds: tuple[datetime, datetime] | None = window(now) if window is not None else None
+    links = (
+        every_link
+        if every_link is not None
+        else [link async for link in scope.ctx.links.list_all(scope.key, scope.kind.name)]
+    )
+    unseen = {
+        link.graph_id: link
+        for link in links
+        if link.state == "linked"
+        and link.graph_id
+        and link.graph_id not in seen
+        and (bounds is None or _may_be_in_window(decode_snapshot(link.snapshot), bounds))
+    }
+    if not unseen:
+        return
+    lookup = await fetch_tags(scope.graph, scope.mailbox, scope.kind.graph_item_kind, list(unseen))
+    for graph_id in sorted(lookup.missing):
+        side.links[graph_id] = unseen[graph_id]
+        side.changes.append(GraphChange(graph_id, None, now, deleted=True))
+
+
+def _may_be_in_window(snapshot: Mapping[str, Any], bounds: tuple[datetime, datetime]) -> bool:
+    """Whether the calendar round should have listed the linked event: its snapshot times overlap the
+    window. A series (its later occurrences may reach in) and unreadable times count as in: a GET decides."""
+    if snapshot.get("recurrence"):
+        return True
+    start, end = _instant(snapshot.get("start")), _instant(snapshot.get("end"))
+    if start is None or end is None:
+        return True
+    # A day's slack either side: all-day dates are wall-clock days in an unknown zone.
+    return start <= bounds[1] + timedelta(days=1) and end >= bounds[0] - timedelta(days=1)
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
 
 
 def _add(side: GraphSide, change: GraphChange | None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
+from sync_core.engine import telemetry
 from sync_core.engine.apply import apply
 from sync_core.engine.gather import PassScope, eligible_changes, link_index, links_by_recruit_keys
 from sync_core.engine.registry import initial_cap
@@ -115,6 +116,7 @@ async def _copy(scope: PassScope, keys: list[str]) -> str | None:
     links = link_index((await links_by_recruit_keys(scope, keys)).values())
     actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
     outcome = await apply(scope, actions)
+    telemetry.record_outcome(outcome.counts)
     await log_outcome(scope, outcome)
     failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
     return min(failed).isoformat() if failed else None

@@ -31,6 +31,7 @@ from sync_core.engine.gather import (
 from sync_core.engine.kinds import SyncKind
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
+from sync_core.engine.renewals import WINDOW_SLIDE
 from sync_core.engine.synclog import log_outcome
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
@@ -150,12 +151,15 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
         RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
     }
     recruit_side = await gather_recruit(scope, request, now, also=linked_keys)
-    fresh = reread or request.reason == "resync" or not state.delta_link
+    # A resync after lost notifications keeps the delta link: it reports everything since, deletions
+    # included, where a fresh round lists only what exists (its deletions must be inferred by GETs).
+    fresh = reread or not state.delta_link or (request.reason == "resync" and window_slid(scope, now))
+    known = every_link if reread else None
     try:
-        graph_side = await gather_graph(scope, None if fresh else state.delta_link, now)
+        graph_side = await gather_graph(scope, None if fresh else state.delta_link, now, known)
     except DeltaExpired:
         # Reconciled by links and tags in the planner: a fresh round never duplicates.
-        graph_side = await gather_graph(scope, None, now)
+        graph_side = await gather_graph(scope, None, now, known)
     await scope.keep_lease()
 
     recruit_keys = [change.ref.key for change in recruit_side.changes]
@@ -181,6 +185,17 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     telemetry.record_outcome(outcome.counts)
     await _store_cursors(scope, recruit_side, graph_side, outcome, now)
     await log_outcome(scope, outcome)
+
+
+def window_slid(scope: PassScope, now: datetime) -> bool:
+    """Whether the calendar's delta window has slid as far as the timer's window resync asks for: only a
+    fresh round moves it (a delta link keeps the window it was started with)."""
+    window = getattr(scope.kind, "delta_window", None)
+    stored_start = scope.state.delta_window_start
+    if window is None or stored_start is None:
+        return False
+    wanted_start: datetime = window(now)[0]
+    return stored_start <= wanted_start - WINDOW_SLIDE
 
 
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:

@@ -26,13 +26,6 @@ from tests.fixtures.stack import Stack
 
 BOB = "bob@fabrikam.example"  # not SSO: his delegated sign-in owns the subscription, so the test can reach it
 
-# Engine bug, found by these tests: both lifecycle events queue a "resync", which reads a fresh delta round;
-# a fresh round lists what exists and never reports what was deleted, so an event deleted in Outlook while
-# notifications were lost stays in Recruit. Strict: once the engine is fixed these pass and the mark must go.
-LOST_DELETIONS = pytest.mark.xfail(
-    strict=True, reason="a resync's fresh delta round misses Outlook deletions of linked events"
-)
-
 
 @pytest.fixture
 def black_hole() -> Iterator[BlackHole]:
@@ -88,7 +81,6 @@ def assert_recovered(stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitE
     assert "Delete me" not in recruit_events(recruit, BOB), "the event deleted in Outlook is still in Recruit"
 
 
-@LOST_DELETIONS
 def test_missed_notifications_are_recovered_when_graph_reports_them(
     fresh_stack: Stack,
     browser: httpx.Client,
@@ -108,7 +100,6 @@ def test_missed_notifications_are_recovered_when_graph_reports_them(
     eventually(lambda: recruit_events(recruit, BOB), lambda e: "Heard again" in e, "a later edit in Recruit")
 
 
-@LOST_DELETIONS
 def test_a_removed_subscription_is_replaced_and_what_it_missed_is_recovered(
     fresh_stack: Stack,
     browser: httpx.Client,
