@@ -104,7 +104,7 @@ class _Outbox:
 
 def _graph_lifecycle(outbox: _Outbox, route: Route, event: str) -> None:
     if event == "missed":
-        # Notifications were lost: a fresh delta round finds whatever they would have said.
+        # Notifications were lost: the stored delta link still reports whatever they would have said.
         outbox.sync(route, "resync")
     elif event in ("subscriptionRemoved", "reauthorizationRequired"):
         # The lifecycle worker recreates the subscription (a new one is also authorised anew) and then
