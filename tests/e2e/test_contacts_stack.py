@@ -7,13 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
-from tests.e2e.calendar.helpers import request_counts, until_quiet, writes
+from tests.e2e.calendar.helpers import (
+    quiet_after,  # noqa: F401 - a fixture, used below
+    request_counts,
+    until_quiet,
+    writes,
+)
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
+pytestmark = pytest.mark.usefixtures("quiet_after")
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 FOLDER = "Zoho Recruit Contacts"
 

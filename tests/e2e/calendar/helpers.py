@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from azure.storage.queue import QueueClient
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -153,3 +154,11 @@ def until_quiet(stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulat
         elif time.monotonic() - since >= QUIET_SECONDS:
             return
     raise AssertionError("the stack never went quiet: something keeps writing")
+
+
+@pytest.fixture
+def quiet_after(fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> Iterator[None]:
+    """Lets the dev host finish what a test set going (echo passes, lifecycle steps) before the next test
+    wipes storage: a pass still running would write its rows into the next test's empty tables."""
+    yield
+    until_quiet(fresh_stack, graph, recruit)

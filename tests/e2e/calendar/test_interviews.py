@@ -8,13 +8,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
-from tests.e2e.calendar.helpers import outlook_events
+from tests.e2e.calendar.helpers import (
+    outlook_events,
+    quiet_after,  # noqa: F401 - a fixture, used below
+)
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
+pytestmark = pytest.mark.usefixtures("quiet_after")
 ALICE = "alice@contoso.example"
 INTERVIEW = "Technical interview (Alice)"  # seeded, four days ahead, 45 minutes
 

@@ -15,6 +15,7 @@ from tests.e2e.calendar.helpers import (
     graph_subscriptions,
     outlook_events,
     point_subscription_at,
+    quiet_after,  # noqa: F401 - a fixture, used below
     recruit_events,
     soon,
     until_quiet,
@@ -24,6 +25,7 @@ from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
+pytestmark = pytest.mark.usefixtures("quiet_after")
 BOB = "bob@fabrikam.example"  # not SSO: his delegated sign-in owns the subscription, so the test can reach it
 
 

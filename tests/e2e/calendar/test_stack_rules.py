@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
 from tests.e2e.calendar.helpers import (
     graph_subscriptions,
     outlook_events,
+    quiet_after,  # noqa: F401 - a fixture, used below
     recruit_events,
     request_counts,
     soon,
@@ -25,6 +27,7 @@ from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
+pytestmark = pytest.mark.usefixtures("quiet_after")
 ALICE = "alice@contoso.example"  # SSO, Recruit time zone Asia/Kolkata
 BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the subscription, so the test can name it
 QUIET_SECONDS = (
