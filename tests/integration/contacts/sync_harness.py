@@ -4,68 +4,17 @@ Handles act as her in Outlook (the Graph emulator's API) and in Recruit (the Rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from sync_core.engine.context import EngineContext
-from sync_core.engine.lifecycle import enable, teardown
-from sync_core.engine.reconcile import run_pass
-from sync_core.store.connections import Connection
-from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import SyncState
-from tests.fixtures.graph_emulator import GraphEmulatorHandle
-from tests.fixtures.recruit_emulator import RecruitEmulator
-
-MAX_INITIAL_STEPS = 50
+from tests.fixtures.engine_harness import EngineHarness
 
 
-@dataclass
-class ContactsSync:
-    ctx: EngineContext
-    connection: Connection
-    graph: GraphEmulatorHandle
-    recruit: RecruitEmulator
-
-    @property
-    def mailbox(self) -> str:
-        return self.connection.microsoft_user_id
-
-    async def state(self) -> SyncState:
-        state = await self.ctx.syncstate.get(self.connection.key, "contacts")
-        assert state is not None
-        return state
-
-    async def sync(self, **request: Any) -> None:
-        """One reconcile pass, as a queued request would run it."""
-        values = {"connection": str(self.connection.key), "kind": "contacts", "reason": "sweep", **request}
-        await run_pass(self.ctx, SyncRequest(**values))
-
-    async def enable(self) -> None:
-        """What the product API and the lifecycle queue do, then initial-sync steps until active."""
-        await self.ctx.syncstate.modify(
-            self.connection.key, "contacts", lambda s: s.model_copy(update={"status": "connecting"})
-        )
-        await enable(self.ctx, self.connection.key, "contacts")
-        for _ in range(MAX_INITIAL_STEPS):
-            if (await self.state()).status != "initial_sync":
-                break
-            await self.sync(reason="initial")
-        assert (await self.state()).status == "active"
-
-    async def disable(self) -> None:
-        await teardown(self.ctx, self.connection.key, "contacts", reason="user")
+class ContactsSync(EngineHarness):
+    kind = "contacts"
 
     # --- Outlook ---
-
-    def outlook(self) -> httpx.Client:
-        token = self.graph.token_for(self.connection.email)
-        return httpx.Client(
-            base_url=f"{self.graph.base_url}/v1.0/users/{self.mailbox}",
-            headers={"Authorization": f"Bearer {token}", "Prefer": 'IdType="ImmutableId"'},
-            trust_env=False,
-        )
 
     async def folder_contacts(self) -> list[dict[str, Any]]:
         state = await self.state()

@@ -4,7 +4,6 @@ Alice connected by SSO, passes driven by calling the engine directly (no queue c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,11 +11,7 @@ import httpx
 import pytest
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.lifecycle import enable, teardown
-from sync_core.engine.reconcile import run_pass
-from sync_core.store.connections import Connection
-from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import SyncState
+from tests.fixtures.engine_harness import EngineHarness
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
@@ -29,26 +24,11 @@ from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures share
     webhook_host,
 )
 
-MAX_INITIAL_STEPS = 50
 
-
-@dataclass
-class Synced:
+class Synced(EngineHarness):
     """A connected user with calendar sync running, and handles to act as them in Outlook and Recruit."""
 
-    ctx: EngineContext
-    connection: Connection
-    graph: GraphEmulatorHandle
-    recruit: RecruitEmulator
-
-    @property
-    def mailbox(self) -> str:
-        return self.connection.microsoft_user_id
-
-    async def state(self) -> SyncState:
-        state = await self.ctx.syncstate.get(self.connection.key, "calendar")
-        assert state is not None
-        return state
+    kind = "calendar"
 
     def tick(self, seconds: float = 2.0) -> None:
         """Moves both emulators' clocks on: Recruit stamps modifications to the second, so an edit in the
@@ -57,35 +37,7 @@ class Synced:
         assert isinstance(emulator_clock, EmulatorClock)
         emulator_clock.advance(timedelta(seconds=seconds))
 
-    async def sync(self, **request: Any) -> None:
-        """One reconcile pass, as a queued request would run it."""
-        values = {"connection": str(self.connection.key), "kind": "calendar", "reason": "sweep", **request}
-        await run_pass(self.ctx, SyncRequest(**values))
-
-    async def enable(self) -> None:
-        """What the product API and the lifecycle queue do, then initial-sync steps until active."""
-        await self.ctx.syncstate.modify(
-            self.connection.key, "calendar", lambda s: s.model_copy(update={"status": "connecting"})
-        )
-        await enable(self.ctx, self.connection.key, "calendar")
-        for _ in range(MAX_INITIAL_STEPS):
-            if (await self.state()).status != "initial_sync":
-                break
-            await self.sync(reason="initial")
-        assert (await self.state()).status == "active"
-
-    async def disable(self) -> None:
-        await teardown(self.ctx, self.connection.key, "calendar", reason="user")
-
     # --- acting as the user in Outlook ---
-
-    def outlook(self) -> httpx.Client:
-        token = self.graph.token_for(self.connection.email)
-        return httpx.Client(
-            base_url=f"{self.graph.base_url}/v1.0/users/{self.mailbox}",
-            headers={"Authorization": f"Bearer {token}", "Prefer": 'IdType="ImmutableId"'},
-            trust_env=False,
-        )
 
     async def calendar_events(self) -> list[dict[str, Any]]:
         state = await self.state()
