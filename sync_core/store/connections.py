@@ -43,11 +43,9 @@ class RecruitToken(BaseModel):
     expires_at: AwareDatetime | None = None
 
 
-class Connection(BaseModel):
-    """A connected Recruit user, secrets in plaintext (they are encrypted only in the row)."""
+class _ConnectionFields(BaseModel):
+    """The fields a connections row and the engine's view share; secrets differ (plain vs `_enc`)."""
 
-    org_id: str
-    user_id: str
     org_name: str = ""
     email: str = ""
     name: str = ""
@@ -55,14 +53,21 @@ class Connection(BaseModel):
     data_centre: str = ""
     api_base: str = ""
     accounts_server: str = ""
-    recruit_token: RecruitToken | None = None
     microsoft_tenant_id: str = ""
     microsoft_user_id: str = ""
     microsoft_email: str = ""
     auth_mode: AuthMode = "delegated"
-    msal_cache: str | None = None
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
+
+
+class Connection(_ConnectionFields):
+    """A connected Recruit user, secrets in plaintext (they are encrypted only in the row)."""
+
+    org_id: str
+    user_id: str
+    recruit_token: RecruitToken | None = None
+    msal_cache: str | None = None
     etag: str | None = None
 
     @property
@@ -70,22 +75,9 @@ class Connection(BaseModel):
         return ConnectionKey(org_id=self.org_id, user_id=self.user_id)
 
 
-class _ConnectionRow(StoredRow):
-    org_name: str = ""
-    email: str = ""
-    name: str = ""
-    time_zone: str = ""
-    data_centre: str = ""
-    api_base: str = ""
-    accounts_server: str = ""
+class _ConnectionRow(StoredRow, _ConnectionFields):
     recruit_token_enc: str | None = None
-    microsoft_tenant_id: str = ""
-    microsoft_user_id: str = ""
-    microsoft_email: str = ""
-    auth_mode: AuthMode = "delegated"
     msal_cache_enc: str | None = None
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
 
 
 class ConnectionRepository:

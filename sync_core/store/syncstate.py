@@ -29,23 +29,20 @@ SyncStatus = Literal["disabled", "connecting", "initial_sync", "active", "error"
 MAX_ATTEMPTS = 20
 
 
-class SyncState(BaseModel):
-    """What the engine keeps for one (connection, kind); secrets plaintext here, encrypted in the row."""
+class _SyncStateFields(BaseModel):
+    """The fields a syncstate row and the engine's view share; secrets differ (plain vs `_enc`) and are added
+    by each."""
 
-    connection: ConnectionKey
-    kind: Kind
     status: SyncStatus = "disabled"
     container_id: str = ""
     subscription_id: str = ""
     subscription_expires: AwareDatetime | None = None
-    subscription_client_state: str | None = None
     delta_link: str = ""
     delta_window_start: AwareDatetime | None = None
     delta_window_end: AwareDatetime | None = None
     recruit_watermark: AwareDatetime | None = None
     channel_id: str = ""
     channel_expires: AwareDatetime | None = None
-    channel_token: str | None = None
     mapping: list[dict[str, str]] | None = None
     initial_done: int = 0
     initial_total: int = 0
@@ -57,37 +54,25 @@ class SyncState(BaseModel):
     lease_owner: str = ""
     lease_expires: AwareDatetime | None = None
     pending: bool = False
+
+
+class SyncState(_SyncStateFields):
+    """What the engine keeps for one (connection, kind); secrets plaintext here, encrypted in the row."""
+
+    connection: ConnectionKey
+    kind: Kind
+    subscription_client_state: str | None = None
+    channel_token: str | None = None
     etag: str | None = None
 
     def lease_held(self, now: datetime) -> bool:
         return bool(self.lease_owner) and self.lease_expires is not None and self.lease_expires > now
 
 
-class _SyncStateRow(StoredRow):
+class _SyncStateRow(StoredRow, _SyncStateFields):
     json_fields = frozenset({"mapping", "initial_cursor", "counters"})
-    status: SyncStatus = "disabled"
-    container_id: str = ""
-    subscription_id: str = ""
-    subscription_expires: AwareDatetime | None = None
     subscription_client_state_enc: str | None = None
-    delta_link: str = ""
-    delta_window_start: AwareDatetime | None = None
-    delta_window_end: AwareDatetime | None = None
-    recruit_watermark: AwareDatetime | None = None
-    channel_id: str = ""
-    channel_expires: AwareDatetime | None = None
     channel_token_enc: str | None = None
-    mapping: list[dict[str, str]] | None = None
-    initial_done: int = 0
-    initial_total: int = 0
-    initial_cursor: dict[str, Any] | None = None
-    counters: dict[str, int] = {}
-    last_sync: AwareDatetime | None = None
-    last_error_code: str = ""
-    last_error_message: str = ""
-    lease_owner: str = ""
-    lease_expires: AwareDatetime | None = None
-    pending: bool = False
 
 
 @dataclass(frozen=True)
