@@ -131,7 +131,8 @@ def writes(before: dict[str, int], after: dict[str, int], method: str, fragment:
 
 def sync_queue_length(stack: Stack) -> int:
     """Messages waiting or being worked on (taken messages stay counted until the worker deletes them)."""
-    with QueueClient.from_connection_string(stack.env["AzureWebJobsStorage"], "sync-requests") as queue:
+    name = stack.env.get("QUEUE_SYNC_REQUESTS", "sync-requests")
+    with QueueClient.from_connection_string(stack.env["AzureWebJobsStorage"], name) as queue:
         return int(queue.get_queue_properties().approximate_message_count)
 
 

@@ -4,75 +4,30 @@ for one edit, and contacts outside the dedicated folder staying private.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
+from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
     request_counts,
     until_quiet,
     writes,
 )
+from tests.e2e.contacts.helpers import enable_contacts, recruit_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
 pytestmark = pytest.mark.usefixtures("quiet_after")
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
-FOLDER = "Zoho Recruit Contacts"
-
-
-class OutlookContacts:
-    """Acting as the user in Outlook's contacts (the Graph emulator)."""
-
-    def __init__(self, graph: GraphEmulatorHandle, email: str) -> None:
-        user = graph.user(email)
-        self.client = httpx.Client(
-            base_url=f"{graph.base_url}/v1.0/users/{user['id']}",
-            headers={"Authorization": f"Bearer {graph.token_for(email)}"},
-            trust_env=False,
-        )
-
-    def folder_id(self) -> str:
-        folders = self.client.get("/contactFolders").json()["value"]
-        [folder_id] = [str(f["id"]) for f in folders if f["displayName"] == FOLDER]
-        return folder_id
-
-    def by_surname(self) -> dict[str, dict[str, Any]]:
-        response = self.client.get(f"/contactFolders/{self.folder_id()}/contacts", params={"$top": "500"})
-        response.raise_for_status()
-        return {str(c.get("surname")): c for c in response.json()["value"]}
-
-
-def recruit_contacts(recruit: RecruitEmulator, email: str) -> dict[str, dict[str, Any]]:
-    with recruit.client_for(email) as client:
-        response = client.get("/Contacts", params={"per_page": 200})
-    if response.status_code == 204:
-        return {}
-    response.raise_for_status()
-    return {str(c["Last_Name"]): c for c in response.json()["data"]}
-
-
-def enable_contacts(browser: httpx.Client, graph: GraphEmulatorHandle) -> OutlookContacts:
-    sign_in(browser, ALICE)
-    response = browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))
-    assert response.status_code == 202, response.text[:300]
-    eventually(
-        lambda: browser.get("/api/me").json()["contacts"]["status"],
-        lambda status: status == "active",
-        "contacts sync to be active",
-    )
-    return OutlookContacts(graph, ALICE)
 
 
 def test_contacts_follow_creates_edits_and_deletes_both_ways_with_one_write_per_side(
     fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator
 ) -> None:
     with httpx.Client(base_url=fresh_stack.base_url, trust_env=False, timeout=30) as browser:
-        outlook = enable_contacts(browser, graph)
+        outlook = enable_contacts(browser, graph, ALICE)
     with recruit.client_for(ALICE) as client:
         new = {"First_Name": "Rita", "Last_Name": "Made-in-Recruit", "Email": "rita@example.org"}
         client.post("/Contacts", json={"data": [new]}).raise_for_status()
