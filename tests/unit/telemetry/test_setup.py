@@ -7,6 +7,7 @@ import gzip
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -67,7 +68,9 @@ class Ingestion:
 
 
 @pytest.fixture
-def ingestion(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingestion]:
+def ingestion(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Ingestion]:
+    # The exporter keeps unsent telemetry in a folder under the temp directory: the test's own, not /tmp.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     # The exporter's own usage reports and remote configuration would call Microsoft; nothing here may.
     monkeypatch.setenv("APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL", "true")
     monkeypatch.setenv("APPLICATIONINSIGHTS_SDKSTATS_DISABLED", "true")
