@@ -120,6 +120,10 @@ class WebhookHost:
         response = await answer(ctx, function_request)
         return Response(response.get_body(), response.status_code, media_type=response.mimetype)
 
+    async def close(self) -> None:
+        for ctx in self.contexts.values():
+            await ctx.close()
+
 
 @pytest.fixture(scope="session")
 def webhook_host(
@@ -136,6 +140,9 @@ def webhook_host(
     app = Starlette(routes=[Route("/{prefix}/api/webhooks/{source:str}", host.endpoint, methods=["POST"])])
     server = ServerThread(app, [Listener(port)]).start()
     yield host
+    # The contexts' storage clients live on the server's loop: close them there before it stops.
+    assert server.loop is not None
+    asyncio.run_coroutine_threadsafe(host.close(), server.loop).result(timeout=30)
     server.stop()
 
 
