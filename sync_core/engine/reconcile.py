@@ -1,11 +1,13 @@
 """One leased sync pass per (connection, kind): gather both sides, plan, apply, advance cursors, log.
 
-A request that finds the lease held leaves `pending` set; the holder then runs again before it lets go.
+A request that finds the lease held leaves `pending` set; the holder runs again before it lets go, or, if it
+died, the request that set the flag comes back once the lease has expired.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,7 +40,7 @@ from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import LeaseLost
 from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import Lease, SyncState
+from sync_core.store.syncstate import Lease, LeaseBusy, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -52,25 +54,35 @@ INITIAL_RETRY_SECONDS = 2
 WATERMARK_SLACK = timedelta(seconds=1)
 # The operation of a request queued after the user changed the contacts field mapping.
 MAPPING_CHANGED = "mapping_changed"
-# Requests a sweep cannot stand in for: one that finds the lease held comes back later instead.
+# The operation of a request checking, once the lease has expired, that a `pending` request was served: a
+# holder that died (a crashed worker) never runs again for it.
+PENDING_CHECK = "pending_check"
+# How long after the holder's lease expires the check comes (queue visibility is whole seconds).
+PENDING_CHECK_MARGIN_SECONDS = 1
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     """Run passes for the request's (connection, kind) until no request is pending; never two at once."""
     key = ConnectionKey.parse(request.connection)
     kind = kind_for(request.kind, ctx.settings)
+    if request.operation == PENDING_CHECK:
+        state = await ctx.syncstate.get(key, kind.name)
+        if state is None or not state.pending:
+            return  # a pass has started since the request was recorded: it covered it
     owner = uuid.uuid4().hex
     current: SyncRequest | None = request
     while current is not None:
-        lease = await ctx.syncstate.try_acquire(
-            key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds
-        )
-        if lease is None:
+        lease = await ctx.syncstate.acquire(key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds)
+        if isinstance(lease, LeaseBusy):
             if current.reason == "initial" or current.operation == MAPPING_CHANGED:
-                # The holder's rerun is a plain sweep: it may skip initial-sync work (the chunk chain must not
-                # break) and would not re-read every linked pair.
+                # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
+                # plain sweep, which may skip initial-sync work (the chunk chain must not break) and would not
+                # re-read every linked pair.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
-            return  # the holder saw our `pending` flag and runs again for us
+            elif lease.marked or current.operation == PENDING_CHECK:
+                # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
+                await _check_pending_later(ctx, current, lease)
+            return
         try:
             with telemetry.sync_pass(ctx.settings, current.connection, kind.name, current.reason):
                 stop = await _leased_pass(ctx, key, kind, current, lease)
@@ -84,6 +96,17 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
             if pending and not stop
             else None
         )
+
+
+async def _check_pending_later(ctx: EngineContext, request: SyncRequest, busy: LeaseBusy) -> None:
+    """Queues a sweep that runs only if `pending` is still set once the holder's lease has expired."""
+    wait = (busy.expires - ctx.clock()).total_seconds()
+    check = SyncRequest(
+        connection=request.connection, kind=request.kind, reason="sweep", operation=PENDING_CHECK
+    )
+    await ctx.queues.send_sync(
+        check, visibility_timeout=max(0, math.ceil(wait)) + PENDING_CHECK_MARGIN_SECONDS
+    )
 
 
 @asynccontextmanager

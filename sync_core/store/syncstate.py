@@ -85,6 +85,15 @@ class Lease:
     expires: datetime
 
 
+@dataclass(frozen=True)
+class LeaseBusy:
+    """Another owner holds the lease until `expires`; `marked` when this request is the one that set `pending`
+    (later ones find it set already)."""
+
+    expires: datetime
+    marked: bool
+
+
 _SECRETS = ("subscription_client_state", "channel_token")
 
 
@@ -192,16 +201,25 @@ class SyncStateRepository:
     async def try_acquire(
         self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
     ) -> Lease | None:
-        """The lease, or None after recording `pending` because another owner holds an unexpired one.
+        """The lease, or None after recording `pending` because another owner holds an unexpired one."""
+        lease = await self.acquire(key, kind, owner, now, seconds)
+        return lease if isinstance(lease, Lease) else None
+
+    async def acquire(
+        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
+    ) -> Lease | LeaseBusy:
+        """The lease, or after recording `pending` the holder's expiry, when another owner holds it.
 
         Acquiring clears `pending`: the pass about to start covers every request recorded before it.
         """
         expires = now + timedelta(seconds=seconds)
         for _ in range(MAX_ATTEMPTS):
             state = await self.create_if_missing(key, kind)
-            if state.lease_held(now) and state.lease_owner != owner:
+            busy: LeaseBusy | None = None
+            if state.lease_held(now) and state.lease_owner != owner and state.lease_expires is not None:
                 if state.pending:
-                    return None
+                    return LeaseBusy(state.lease_expires, marked=False)
+                busy = LeaseBusy(state.lease_expires, marked=True)
                 changed = state.model_copy(update={"pending": True})
             else:
                 changed = state.model_copy(
@@ -211,9 +229,7 @@ class SyncStateRepository:
                 await self.update(changed)
             except ConcurrencyError:
                 continue
-            if changed.lease_owner == owner:
-                return Lease(connection=key, kind=kind, owner=owner, expires=expires)
-            return None
+            return busy or Lease(connection=key, kind=kind, owner=owner, expires=expires)
         raise ConcurrencyError(f"syncstate {key} {kind}: lease contention did not settle")
 
     async def renew(self, lease: Lease, now: datetime, seconds: int) -> Lease:

@@ -13,12 +13,12 @@ import pytest
 from sync_core.engine import apply as apply_module
 from sync_core.engine.context import EngineContext
 from sync_core.engine.lifecycle import enable
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.reconcile import PENDING_CHECK, run_pass
 from sync_core.functions.queues import sync_requests
-from sync_core.store.queues import parse_sync_request
+from sync_core.store.queues import SyncRequest, parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
-from tests.integration.engine.conftest import Synced, event_fields, graph_event
+from tests.integration.engine.conftest import Synced, event_fields, graph_event, recruit_stats
 from tests.integration.webhooks.conftest import connect, eventually, sync_messages
 
 
@@ -33,6 +33,61 @@ async def test_a_request_while_a_pass_runs_only_marks_it_pending(synced: Synced)
     assert (await synced.state()).pending
     assert "Waits its turn" not in await synced.outlook_subjects()
     assert await ctx.syncstate.release(lease)  # the holder learns it must run again
+
+
+class QueuedChecks:
+    """The sync requests a pass queues, caught instead of sent (they would be visible only much later)."""
+
+    def __init__(self, ctx: EngineContext, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: list[tuple[SyncRequest, int | None]] = []
+
+        async def catch(request: SyncRequest, visibility_timeout: int | None = None) -> None:
+            self.sent.append((request, visibility_timeout))
+
+        monkeypatch.setattr(ctx.queues, "send_sync", catch)
+
+
+async def test_a_request_whose_lease_holder_died_comes_back_once_the_lease_has_expired(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    assert await ctx.syncstate.try_acquire(key, "calendar", "crashed-worker", ctx.clock(), 60) is not None
+    synced.recruit_create("Events", event_fields("Left by a crashed pass"))
+    queued = QueuedChecks(ctx, monkeypatch)
+
+    await synced.sync(reason="recruit_notification")
+    await synced.sync(reason="graph_notification")  # the flag is set already: no second check
+
+    [(check, visible_after)] = queued.sent
+    assert check.operation == PENDING_CHECK and visible_after == 61  # the lease's 60 s, then a margin
+    synced.tick(61)
+    await run_pass(ctx, check)
+    assert "Left by a crashed pass" in await synced.outlook_subjects()
+    state = await synced.state()
+    assert not state.pending and not state.lease_owner
+
+
+async def test_a_pending_check_runs_no_pass_when_the_live_holder_ran_again(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "live-worker", ctx.clock(), 60)
+    assert lease is not None
+    queued = QueuedChecks(ctx, monkeypatch)
+    await synced.sync(reason="recruit_notification")
+    assert await ctx.syncstate.release(lease)
+    await synced.sync()  # the holder's rerun for the pending flag
+    graph_before, recruit_before = (
+        synced.graph.control_get("stats")["requests"],
+        recruit_stats(synced.recruit),
+    )
+
+    [(check, _)] = queued.sent
+    synced.tick(61)
+    await run_pass(ctx, check)
+
+    assert synced.graph.control_get("stats")["requests"] == graph_before
+    assert recruit_stats(synced.recruit) == recruit_before
 
 
 async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pass(
