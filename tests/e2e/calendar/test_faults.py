@@ -1,0 +1,300 @@
+"""Faults through the whole stack (issue 5): with a fifth of Graph and Recruit calls failing (5xx, 429) and
+the dev host killed once while a pass is applying, calendar changes on both sides converge: every event once
+on each side, every edit on both, every delete done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
+from azure.data.tables import TableClient
+
+from tests.e2e.calendar.conftest import enable_calendar, eventually, until_active
+from tests.e2e.calendar.helpers import (
+    DEADLINE_SECONDS,
+    QUIET_SECONDS,
+    callbacks_settled,
+    request_counts,
+    until_quiet,
+)
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.fixtures.stack import OwnStack
+
+T = TypeVar("T")
+ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
+# Every API call fails one time in five; the latency widens the window in which a pass is applying.
+FAULTS = {"rate": 0.2, "statuses": [500, 503, 429], "retry_after": 1, "latency_ms": 60}
+INJECTED = frozenset({429, 500, 503})
+CRASH_DEADLINE_SECONDS = 60.0
+
+
+class RetryingTransport(httpx.HTTPTransport):
+    """The test's own calls try again on an injected failure: the emulators fail a faulted request before
+    acting on it, so sending it again is what a user's client does and changes nothing twice."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(50):
+            response = super().handle_request(request)
+            if response.status_code not in INJECTED:
+                return response
+            response.close()
+        raise AssertionError(f"{request.method} {request.url} failed 50 times in a row")
+
+
+def outlook_as(graph: GraphEmulatorHandle, email: str) -> httpx.Client:
+    """The user in Outlook through `/me` (the product's own calls go through `/users/{id}`, so the two are
+    told apart in the emulator's request counts)."""
+    return httpx.Client(
+        base_url=f"{graph.base_url}/v1.0/me",
+        headers={"Authorization": f"Bearer {graph.token_for(email)}"},
+        transport=RetryingTransport(),
+        timeout=30,
+    )
+
+
+def recruit_as(recruit: RecruitEmulator, email: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=recruit.api_base,
+        headers={"Authorization": f"Zoho-oauthtoken {recruit.token_for(email)}"},
+        transport=RetryingTransport(),
+        timeout=30,
+    )
+
+
+@contextmanager
+def faults(
+    graph: GraphEmulatorHandle, recruit: RecruitEmulator, recruit_latency_ms: int = 60
+) -> Iterator[None]:
+    """Injected failures on every API call of both emulators (not their token endpoints or control API)."""
+    graph.control("faults", {"rules": [{**FAULTS, "prefix": "/v1.0/"}]})
+    slow = {**FAULTS, "latency_ms": recruit_latency_ms}
+    recruit.control("faults", {"rules": [{**slow, "prefix": "/recruit/v2/"}]})
+    try:
+        yield
+    finally:
+        graph.control("faults", {"rules": []})
+        recruit.control("faults", {"rules": []})
+
+
+def syncstate_row(own: OwnStack, kind: str) -> dict[str, Any]:
+    """The one user's syncstate row for `kind`, as stored."""
+    table = f"{own.env['TABLE_PREFIX']}syncstate"
+    with TableClient.from_connection_string(own.env["AzureWebJobsStorage"], table) as client:
+        [row] = client.query_entities(f"RowKey eq '{kind}'")
+    return dict(row)
+
+
+def lease_held(own: OwnStack, kind: str) -> bool:
+    """Whether a pass holds the (connection, kind) lease now."""
+    row = syncstate_row(own, kind)
+    expires = row.get("lease_expires")
+    return bool(row.get("lease_owner")) and expires is not None and expires > datetime.now(UTC)
+
+
+def until_settled(own: OwnStack, graph: GraphEmulatorHandle, recruit: RecruitEmulator, kind: str) -> None:
+    """Waits until no pass holds the lease or is owed one (`pending`), every Recruit callback has landed and
+    neither emulator has seen a request for QUIET_SECONDS. (`until_quiet` also waits for an empty queue, but
+    the message the killed worker had taken stays counted until its long run-time hold lapses.)"""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    last = (request_counts(graph), request_counts(recruit))
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = (request_counts(graph), request_counts(recruit))
+        busy = lease_held(own, kind) or syncstate_row(own, kind).get("pending")
+        if now != last or busy or not callbacks_settled(recruit):
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= QUIET_SECONDS:
+            return
+    raise AssertionError("the stack never settled: a pass keeps running or is owed")
+
+
+def item_writes(before: dict[str, int], after: dict[str, int], prefix: str, fragment: str) -> int:
+    """Writes (POST, PATCH, PUT, DELETE) to routes under `prefix` containing `fragment` between two counts."""
+    return sum(
+        count - before.get(route, 0)
+        for route, count in after.items()
+        if route.split(" ")[0] in ("POST", "PATCH", "PUT", "DELETE")
+        and route.split(" ", 1)[1].startswith(prefix)
+        and fragment in route
+        and "$batch" not in route
+    )
+
+
+def crash_mid_apply(own: OwnStack, kind: str, progress: Callable[[], T], partial: Callable[[T], bool]) -> T:
+    """Kills the dev host the moment a pass holds the lease and `progress` shows some but not all of the
+    expected writes made; returns that progress (what the crash interrupted)."""
+    deadline = time.monotonic() + CRASH_DEADLINE_SECONDS
+    while True:
+        seen = progress()
+        if partial(seen) and lease_held(own, kind):
+            own.crash()
+            return seen
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw a pass part way through its writes; last seen {seen!r}")
+        time.sleep(0.02)  # a poll interval: the deadline above bounds the wait
+
+
+def once_each(titles: list[str]) -> list[str]:
+    """The titles that occur more than once."""
+    return sorted(title for title, count in Counter(titles).items() if count > 1)
+
+
+def soon(days: int) -> datetime:
+    return (datetime.now(UTC) + timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def recruit_event(title: str, start: datetime) -> dict[str, Any]:
+    return {
+        "Event_Title": title,
+        "Start_DateTime": start.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        "End_DateTime": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+    }
+
+
+def outlook_event(subject: str, start: datetime) -> dict[str, Any]:
+    end = start + timedelta(hours=1)
+    return {
+        "subject": subject,
+        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+        "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+    }
+
+
+class Calendars:
+    """Alice's events on both sides, as she sees them: her "Zoho Recruit" calendar and her Recruit Events."""
+
+    def __init__(self, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> None:
+        self.outlook = outlook_as(graph, ALICE)
+        self.recruit = recruit_as(recruit, ALICE)
+        [self.calendar_id] = [
+            c["id"] for c in self.outlook.get("/calendars").json()["value"] if c["name"] == "Zoho Recruit"
+        ]
+
+    def outlook_events(self) -> list[dict[str, Any]]:
+        response = self.outlook.get(f"/calendars/{self.calendar_id}/events", params={"$top": "500"})
+        response.raise_for_status()
+        return list(response.json()["value"])
+
+    def outlook_subjects(self) -> list[str]:
+        return sorted(str(event["subject"]) for event in self.outlook_events())
+
+    def outlook_id(self, subject: str) -> str:
+        [event_id] = [e["id"] for e in self.outlook_events() if e["subject"] == subject]
+        return str(event_id)
+
+    def recruit_records(self) -> list[dict[str, Any]]:
+        response = self.recruit.get("/Events", params={"per_page": 200})
+        if response.status_code == 204:
+            return []
+        response.raise_for_status()
+        return [r for r in response.json()["data"] if (r.get("Owner") or {}).get("email") == ALICE]
+
+    def recruit_titles(self) -> list[str]:
+        return sorted(str(record["Event_Title"]) for record in self.recruit_records())
+
+    def recruit_id(self, title: str) -> str:
+        [record_id] = [r["id"] for r in self.recruit_records() if r["Event_Title"] == title]
+        return str(record_id)
+
+    def both(self) -> tuple[list[str], list[str]]:
+        return self.outlook_subjects(), self.recruit_titles()
+
+    def close(self) -> None:
+        self.outlook.close()
+        self.recruit.close()
+
+
+KEPT_R = ["Kept R1", "Kept R2", "Kept R3"]  # made in Recruit before the faults
+KEPT_O = ["Kept O1", "Kept O2", "Kept O3"]  # made in Outlook before the faults
+NEW_R = [f"New R{n}" for n in range(1, 7)]
+NEW_O = [f"New O{n}" for n in range(1, 6)]
+RENAMED = {
+    "Kept R1": "Kept R1, renamed in Outlook",
+    "Kept R2": "Kept R2, renamed in Outlook",
+    "Kept O1": "Kept O1, renamed in Recruit",
+    "Kept O2": "Kept O2, renamed in Recruit",
+}
+DELETED = ["Kept R3", "Kept O3"]  # R3 deleted in Recruit, O3 in Outlook
+# What the product must write to Outlook for the Recruit changes: the creates, renames and the delete.
+GRAPH_WRITES = len(NEW_R) + 2 + 1
+
+
+def after_changes(before: list[str]) -> list[str]:
+    kept = [RENAMED.get(title, title) for title in before if title not in DELETED]
+    return sorted([*kept, *NEW_R, *NEW_O])
+
+
+def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
+    own_stack: Callable[[dict[str, str]], OwnStack], graph: GraphEmulatorHandle, recruit: RecruitEmulator
+) -> None:
+    own = own_stack({"LEASE_SECONDS": "10"})  # the dead worker's lease runs out soon
+    with httpx.Client(base_url=own.base_url, trust_env=False, timeout=30) as browser:
+        enable_calendar(browser, ALICE)
+        until_active(browser)
+    sides = Calendars(graph, recruit)
+    try:
+        for n, (in_recruit, in_outlook) in enumerate(zip(KEPT_R, KEPT_O, strict=True)):
+            sides.recruit.post("/Events", json={"data": [recruit_event(in_recruit, soon(n + 2))]})
+            sides.outlook.post(
+                f"/calendars/{sides.calendar_id}/events", json=outlook_event(in_outlook, soon(n + 2))
+            )
+        eventually(
+            sides.both,
+            lambda both: all(set(KEPT_R + KEPT_O) <= set(side) for side in both),
+            "the six events on both sides",
+        )
+        until_quiet(own, graph, recruit)
+        outlook_before, recruit_before = sides.both()
+
+        with faults(graph, recruit):
+            graph_before, recruit_counts_before = request_counts(graph), request_counts(recruit)
+            make_changes(sides)
+
+            def graph_writes() -> int:
+                return item_writes(graph_before, request_counts(graph), "/v1.0/users/", "/events")
+
+            interrupted = crash_mid_apply(own, "calendar", graph_writes, lambda n: 0 < n < GRAPH_WRITES)
+            assert 0 < interrupted < GRAPH_WRITES
+            own.start()
+
+            expected = after_changes(outlook_before), after_changes(recruit_before)
+            eventually(sides.both, lambda both: both == expected, "both sides to converge")
+            until_settled(own, graph, recruit, "calendar")
+            outlook_after, recruit_after = sides.both()
+        recruit_writes = item_writes(recruit_counts_before, request_counts(recruit), "/recruit/v2/", "")
+    finally:
+        sides.close()
+
+    assert once_each(outlook_after) == [] and once_each(recruit_after) == []
+    assert outlook_after == expected[0] and len(outlook_after) == len(outlook_before) + len(NEW_R + NEW_O) - 2
+    assert recruit_after == expected[1] and len(recruit_after) == len(recruit_before) + len(NEW_R + NEW_O) - 2
+    assert recruit_writes > 0  # the product wrote to Recruit through the faults, not only the test
+
+
+def make_changes(sides: Calendars) -> None:
+    """Alice works in both places at once: creates, renames and a delete in Outlook, one at a time, then the
+    same in Recruit, in three calls (six new events in one insert: fewer than an import's burst)."""
+    for n, subject in enumerate(NEW_O):
+        sides.outlook.post(
+            f"/calendars/{sides.calendar_id}/events", json=outlook_event(subject, soon(n + 10))
+        ).raise_for_status()
+    for old in ("Kept R1", "Kept R2"):
+        sides.outlook.patch(
+            f"/events/{sides.outlook_id(old)}", json={"subject": RENAMED[old]}
+        ).raise_for_status()
+    sides.outlook.delete(f"/events/{sides.outlook_id('Kept O3')}").raise_for_status()
+
+    renames = [{"id": sides.recruit_id(old), "Event_Title": RENAMED[old]} for old in ("Kept O1", "Kept O2")]
+    gone = sides.recruit_id("Kept R3")
+    created = [recruit_event(title, soon(n + 20)) for n, title in enumerate(NEW_R)]
+    sides.recruit.post("/Events", json={"data": created}).raise_for_status()
+    sides.recruit.put("/Events", json={"data": renames}).raise_for_status()
+    sides.recruit.delete("/Events", params={"ids": gone}).raise_for_status()

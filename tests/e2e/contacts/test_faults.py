@@ -1,0 +1,144 @@
+"""Faults through the whole stack for contacts (issue 6): with a fifth of Graph and Recruit calls failing
+and the dev host killed while Outlook contacts are being created in Recruit, both sides converge, none twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from azure.data.tables import TableClient
+
+from tests.e2e.calendar.conftest import eventually
+from tests.e2e.calendar.helpers import until_quiet
+from tests.e2e.calendar.test_faults import (
+    crash_mid_apply,
+    faults,
+    once_each,
+    outlook_as,
+    recruit_as,
+    until_settled,
+)
+from tests.e2e.contacts.helpers import FOLDER, enable_contacts
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.fixtures.stack import OwnStack
+
+ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
+# Slow Recruit calls keep a create between its intent row and its link long enough to be caught there.
+RECRUIT_LATENCY_MS = 250
+KEPT_R = ["KeptR1", "KeptR2", "KeptR3"]  # made in Recruit before the faults
+KEPT_O = ["KeptO1", "KeptO2", "KeptO3"]  # made in Outlook before the faults
+NEW_R = [f"NewR{n}" for n in range(1, 5)]
+NEW_O = [f"NewO{n}" for n in range(1, 6)]
+RENAMED = {"KeptR1": "KeptR1-Outlook", "KeptO1": "KeptO1-Recruit", "KeptO2": "KeptO2-Recruit"}
+DELETED = ["KeptR3", "KeptO3"]  # R3 deleted in Recruit, O3 in Outlook
+
+
+class Contacts:
+    """Alice's contacts on both sides by surname: her "Zoho Recruit Contacts" folder, her Recruit Contacts."""
+
+    def __init__(self, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> None:
+        self.outlook = outlook_as(graph, ALICE)
+        self.recruit = recruit_as(recruit, ALICE)
+        [self.folder_id] = [
+            f["id"] for f in self.outlook.get("/contactFolders").json()["value"] if f["displayName"] == FOLDER
+        ]
+
+    def outlook_contacts(self) -> list[dict[str, Any]]:
+        response = self.outlook.get(f"/contactFolders/{self.folder_id}/contacts", params={"$top": "500"})
+        response.raise_for_status()
+        return list(response.json()["value"])
+
+    def outlook_id(self, surname: str) -> str:
+        [contact_id] = [c["id"] for c in self.outlook_contacts() if c.get("surname") == surname]
+        return str(contact_id)
+
+    def recruit_records(self) -> list[dict[str, Any]]:
+        response = self.recruit.get("/Contacts", params={"per_page": 200})
+        if response.status_code == 204:
+            return []
+        response.raise_for_status()
+        return [r for r in response.json()["data"] if (r.get("Contact_Owner") or {}).get("email") == ALICE]
+
+    def recruit_id(self, last_name: str) -> str:
+        [record_id] = [r["id"] for r in self.recruit_records() if r["Last_Name"] == last_name]
+        return str(record_id)
+
+    def both(self) -> tuple[list[str], list[str]]:
+        outlook = sorted(str(c.get("surname")) for c in self.outlook_contacts())
+        return outlook, sorted(str(r["Last_Name"]) for r in self.recruit_records())
+
+    def close(self) -> None:
+        self.outlook.close()
+        self.recruit.close()
+
+
+def after_changes(before: list[str]) -> list[str]:
+    kept = [RENAMED.get(name, name) for name in before if name not in DELETED]
+    return sorted([*kept, *NEW_R, *NEW_O])
+
+
+def creates_in_flight(own: OwnStack) -> int:
+    """Intent rows: Recruit creates of Outlook contacts that a pass has begun and not yet linked."""
+    table = f"{own.env['TABLE_PREFIX']}links"
+    with TableClient.from_connection_string(own.env["AzureWebJobsStorage"], table) as client:
+        return sum(1 for _ in client.query_entities("state eq 'intent'", select=["RowKey"]))
+
+
+def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and_its_link(
+    own_stack: Callable[[dict[str, str]], OwnStack], graph: GraphEmulatorHandle, recruit: RecruitEmulator
+) -> None:
+    own = own_stack({"LEASE_SECONDS": "10"})  # the dead worker's lease runs out soon
+    with httpx.Client(base_url=own.base_url, trust_env=False, timeout=30) as browser:
+        enable_contacts(browser, graph, ALICE)
+    sides = Contacts(graph, recruit)
+    try:
+        for in_recruit, in_outlook in zip(KEPT_R, KEPT_O, strict=True):
+            sides.recruit.post("/Contacts", json={"data": [{"First_Name": "Rae", "Last_Name": in_recruit}]})
+            body = {"givenName": "Oli", "surname": in_outlook}
+            sides.outlook.post(f"/contactFolders/{sides.folder_id}/contacts", json=body)
+        eventually(
+            sides.both,
+            lambda both: all(set(KEPT_R + KEPT_O) <= set(side) for side in both),
+            "the six contacts on both sides",
+        )
+        until_quiet(own, graph, recruit)
+        outlook_before, recruit_before = sides.both()
+
+        with faults(graph, recruit, recruit_latency_ms=RECRUIT_LATENCY_MS):
+            make_changes(sides)
+            in_flight = crash_mid_apply(own, "contacts", lambda: creates_in_flight(own), lambda n: n > 0)
+            assert in_flight > 0
+            own.start()
+
+            expected = after_changes(outlook_before), after_changes(recruit_before)
+            eventually(sides.both, lambda both: both == expected, "both sides to converge")
+            until_settled(own, graph, recruit, "contacts")
+            outlook_after, recruit_after = sides.both()
+    finally:
+        sides.close()
+
+    assert once_each(outlook_after) == [] and once_each(recruit_after) == []
+    assert (outlook_after, recruit_after) == expected
+    assert len(recruit_after) == len(recruit_before) + len(NEW_R + NEW_O) - len(DELETED)
+    assert creates_in_flight(own) == 0  # every interrupted create was adopted or made, none left hanging
+
+
+def make_changes(sides: Contacts) -> None:
+    """Alice works in both places at once: new contacts, renames and a delete in Outlook one at a time, and
+    in Recruit in three calls (four new contacts in one insert: fewer than an import's burst)."""
+    folder = f"/contactFolders/{sides.folder_id}/contacts"
+    for surname in NEW_O:
+        sides.outlook.post(folder, json={"givenName": "Nia", "surname": surname}).raise_for_status()
+    contact_id = sides.outlook_id("KeptR1")
+    sides.outlook.patch(f"/contacts/{contact_id}", json={"surname": RENAMED["KeptR1"]}).raise_for_status()
+    sides.outlook.delete(f"/contacts/{sides.outlook_id('KeptO3')}").raise_for_status()
+
+    renames = [{"id": sides.recruit_id(old), "Last_Name": RENAMED[old]} for old in ("KeptO1", "KeptO2")]
+    gone = sides.recruit_id("KeptR3")
+    created = [{"First_Name": "Ned", "Last_Name": name} for name in NEW_R]
+    sides.recruit.post("/Contacts", json={"data": created}).raise_for_status()
+    sides.recruit.put("/Contacts", json={"data": renames}).raise_for_status()
+    sides.recruit.delete("/Contacts", params={"ids": gone}).raise_for_status()
