@@ -58,6 +58,7 @@ async def step(scope: PassScope) -> bool:
                 "initial_cursor": None,
                 "initial_done": done,
                 "recruit_watermark": _watermark(cursor.get("watermark"), held),
+                "initial_left_out": cursor.get("left_out") or None,
                 "delta_link": "",
             }
         )
@@ -75,6 +76,7 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
     """List every record of the kind's modules, keep the user's eligible ones, order and cap them."""
     ctx, kind = scope.ctx, scope.kind
     selectable: list[tuple[str, Mapping[str, Any]]] = []
+    modified: dict[str, datetime] = {}
     newest: datetime | None = None
     for module in kind.recruit_modules:
         records = [record async for record in scope.recruit.list_records(module)]
@@ -82,14 +84,25 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
             newest = change.modified if newest is None else max(newest, change.modified)
             if not change.gone:
                 selectable.append((module, record))
+                modified[change.ref.key] = change.modified
     now = ctx.clock()
     chosen = kind.initial_selection(selectable, now, initial_cap(kind.name, ctx.settings))
     keys = [RecruitRef(module, str(record["id"])).key for module, record in chosen]
+    # The first sweeps re-read the last second before the watermark: records the cap left out there are
+    # no change, and must not be copied past the cap (a mass update just before enabling makes thousands).
+    boundary = newest - timedelta(seconds=WATERMARK_SLACK_SECONDS) if newest else None
+    chosen_keys = set(keys)
+    left_out = {
+        key: stamp.isoformat()
+        for key, stamp in modified.items()
+        if boundary is not None and stamp > boundary and key not in chosen_keys
+    }
     cursor: dict[str, Any] = {
         "keys": keys,
         "next": 0,
         "watermark": newest.isoformat() if newest else None,
         "hold": None,
+        "left_out": left_out,
     }
 
     def planned(state: SyncState) -> SyncState:

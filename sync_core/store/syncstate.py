@@ -47,6 +47,8 @@ class _SyncStateFields(BaseModel):
     initial_done: int = 0
     initial_total: int = 0
     initial_cursor: dict[str, Any] | None = None
+    # Records the initial sync's cap left out that the watermark's slack re-reads: key -> Modified_Time.
+    initial_left_out: dict[str, str] | None = None
     counters: dict[str, int] = {}
     last_sync: AwareDatetime | None = None
     last_error_code: str = ""
@@ -70,7 +72,7 @@ class SyncState(_SyncStateFields):
 
 
 class _SyncStateRow(StoredRow, _SyncStateFields):
-    json_fields = frozenset({"mapping", "initial_cursor", "counters"})
+    json_fields = frozenset({"mapping", "initial_cursor", "initial_left_out", "counters"})
     subscription_client_state_enc: str | None = None
     channel_token_enc: str | None = None
 
