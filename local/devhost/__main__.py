@@ -1,6 +1,8 @@
 """`python -m local.devhost [--app module:attr] [--port P]`: runs a FunctionApp like `func start` would.
 
 Loads settings and host.json, serves HTTP functions, polls queues, fires timers; stops on Ctrl-C/SIGTERM.
+Also serves the host's admin API (`POST /admin/functions/{name}`) and, for tests only with
+`DEVHOST_CLOCK_CONTROL=1`, a clock the emulators' way (`POST /admin/clock`): see admin.py.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import logging
 import signal
 import sys
 from collections.abc import Generator
+from functools import partial
 from pathlib import Path
 
 import uvicorn
 
+from local.devhost.admin import MANUAL_REASON, AdminHost, ManualRun
 from local.devhost.appload import LoadedApp, load_app, load_local_settings, module_folder, resolve_settings
+from local.devhost.clock_control import ClockControl, requested
 from local.devhost.hostjson import HostConfig, load_host_json
 from local.devhost.http_server import HttpHost, http_route
 from local.devhost.queue_runner import QueuePoller, QueueStorage
@@ -59,7 +64,27 @@ def _describe_functions(loaded: LoadedApp, config: HostConfig, base_url: str) ->
         print(f"devhost: {function.get_function_name()}: skipped (trigger not supported by the dev host)")
 
 
-async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace) -> int:
+def _manual_runs(pollers: list[QueuePoller], timers: list[TimerRunner]) -> dict[str, ManualRun]:
+    """What `POST /admin/functions/{name}` runs: each non-HTTP function with the request's input."""
+    runs: dict[str, ManualRun] = {}
+    for poller in pollers:
+        runs[poller.invoker.name] = partial(_run_queue_function, poller)
+    for timer in timers:
+        runs[timer.invoker.name] = partial(_run_timer_function, timer)
+    return runs
+
+
+async def _run_queue_function(poller: QueuePoller, value: object) -> None:
+    await poller.run_now("" if value is None else str(value), MANUAL_REASON)
+
+
+async def _run_timer_function(timer: TimerRunner, value: object) -> None:
+    await timer.run_now(MANUAL_REASON)  # the host ignores the input of a timer function
+
+
+async def _serve(
+    loaded: LoadedApp, config: HostConfig, args: argparse.Namespace, clock: ClockControl | None
+) -> int:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -68,9 +93,12 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
     directory = str(loaded.folder)
     storage = QueueStorage(config.queues)
     routes = [http_route(function, directory, storage.send) for function in loaded.http]
+    pollers = [QueuePoller(function, directory, storage) for function in loaded.queue]
+    timers = [TimerRunner(function, directory) for function in loaded.timer]
+    admin = AdminHost(HttpHost(routes, config.route_prefix), _manual_runs(pollers, timers), clock)
     server = _Server(
         uvicorn.Config(
-            HttpHost(routes, config.route_prefix),
+            admin,
             host=args.host,
             port=args.port,
             log_level="warning",
@@ -86,8 +114,6 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
         await asyncio.sleep(0.02)
     print(f"devhost: listening on http://{args.host}:{args.port}")
 
-    pollers = [QueuePoller(function, directory, storage) for function in loaded.queue]
-    timers = [TimerRunner(function, directory) for function in loaded.timer]
     background = [asyncio.create_task(p.run()) for p in pollers] + [
         asyncio.create_task(t.run()) for t in timers
     ]
@@ -102,7 +128,7 @@ async def _serve(loaded: LoadedApp, config: HostConfig, args: argparse.Namespace
     server.should_exit = True
     for task in background:
         task.cancel()
-    await asyncio.gather(*(p.drain(args.grace) for p in pollers))
+    await asyncio.gather(*(p.drain(args.grace) for p in pollers), admin.drain())
     await asyncio.gather(server_task, *background, return_exceptions=True)
     stop_waiter.cancel()
     await storage.close()
@@ -118,12 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _arguments(argv)
     folder = module_folder(args.app)
+    # Before anything reads the time: the app's clients may note "now" when they are made.
+    clock = ClockControl() if requested() else None
+    if clock is not None:
+        print("devhost: clock control on (test-only): POST /admin/clock moves this process's clock")
     # Settings first: the app may read them when imported.
     load_local_settings(folder / "local.settings.json")
     config = load_host_json(args.host_json or folder / "host.json")
     loaded = load_app(args.app)
     _describe_functions(loaded, config, f"http://{args.host}:{args.port}")
-    return asyncio.run(_serve(loaded, config, args))
+    return asyncio.run(_serve(loaded, config, args, clock))
 
 
 if __name__ == "__main__":

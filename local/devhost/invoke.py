@@ -90,8 +90,11 @@ class Invoker:
             if binding.get_binding_name() == "queue" and binding.name in self.parameters
         }
 
-    async def run(self, trigger_value: Any, describe: Callable[[Any], str] | None = None) -> Any:
-        """Run once; re-raises the function's exception after logging it. `describe` words the result."""
+    async def run(
+        self, trigger_value: Any, describe: Callable[[Any], str] | None = None, reason: str = ""
+    ) -> Any:
+        """Run once; re-raises the function's exception after logging it. `describe` words the result;
+        `reason` (e.g. how it was called) goes into the log line beside the trigger type."""
         kwargs: dict[str, Any] = {self.trigger_arg: trigger_value}
         if "context" in self.parameters and self.trigger_arg != "context":
             kwargs["context"] = InvocationContext(self.name, self.directory)
@@ -105,13 +108,13 @@ class Invoker:
                 result = await asyncio.to_thread(self.user_function, **kwargs)
             await self._send_outputs(outputs)
         except asyncio.CancelledError:
-            self._log(started, "abandoned (shutdown)")
+            self._log(started, "abandoned (shutdown)", reason)
             raise
         except Exception as error:
             log.exception("%s (%s) raised", self.name, self.trigger_type)
-            self._log(started, f"error {type(error).__name__}")
+            self._log(started, f"error {type(error).__name__}", reason)
             raise
-        self._log(started, describe(result) if describe else "ok")
+        self._log(started, describe(result) if describe else "ok", reason)
         return result
 
     async def _send_outputs(self, outputs: dict[str, OutValue]) -> None:
@@ -126,6 +129,7 @@ class Invoker:
             texts = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
             await self.send(binding.connection or "AzureWebJobsStorage", binding.queue_name, texts)
 
-    def _log(self, started: float, outcome: str) -> None:
+    def _log(self, started: float, outcome: str, reason: str = "") -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        log.info("invoked %s (%s) in %.0f ms: %s", self.name, self.trigger_type, elapsed_ms, outcome)
+        how = f"{self.trigger_type}, {reason}" if reason else self.trigger_type
+        log.info("invoked %s (%s) in %.0f ms: %s", self.name, how, elapsed_ms, outcome)

@@ -10,6 +10,7 @@ import base64
 import binascii
 import contextlib
 import os
+import uuid
 from typing import Any
 
 from azure.core.exceptions import AzureError, ResourceExistsError
@@ -159,6 +160,14 @@ class QueuePoller:
         finally:
             hold.cancel()
         await self._storage_call(client.delete_message(message.id, message.pop_receipt), "delete")
+
+    async def run_now(self, text: str, reason: str) -> None:
+        """A run with `text` as the message body, outside the queue (the admin API's): nothing is taken from
+        or left in storage; output bindings are sent as usual. Raises what the function raised."""
+        message = FunctionMessage(  # type: ignore[no-untyped-call]
+            id=str(uuid.uuid4()), body=text.encode(), dequeue_count=1
+        )
+        await self.invoker.run(message, reason=reason)
 
     def _function_message(self, message: StorageMessage) -> FunctionMessage:
         text: str = message.content or ""

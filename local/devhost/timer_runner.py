@@ -1,6 +1,8 @@
 """Timer triggers: fires each timer function on its NCRONTAB schedule (UTC), one run at a time per function.
 
 A run that starts after the following occurrence was already due is marked past due, as the host does.
+A run asked for through the admin API is never past due; it waits for a scheduled run in progress (and a
+scheduled run for it): one run at a time per function.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class TimerRunner:
         self.run_on_startup = bool(trigger.run_on_startup)
         self.clock = clock
         self.last_run: datetime | None = None
+        self._one_at_a_time = asyncio.Lock()
 
     async def run(self) -> None:
         if self.run_on_startup:
@@ -69,8 +72,19 @@ class TimerRunner:
             due = self.schedule.next_after(max(due, self.clock()))
 
     async def _fire(self, due: datetime, started: datetime) -> None:
-        request = timer_request(self.schedule, due, started, self.last_run)
-        self.last_run = started
-        # A failed run is logged by the invoker; the schedule goes on.
-        with contextlib.suppress(Exception):
-            await self.invoker.run(request, describe=lambda _: "ok past_due" if request.past_due else "ok")
+        async with self._one_at_a_time:
+            request = timer_request(self.schedule, due, started, self.last_run)
+            self.last_run = started
+            # A failed run is logged by the invoker; the schedule goes on.
+            with contextlib.suppress(Exception):
+                await self.invoker.run(
+                    request, describe=lambda _: "ok past_due" if request.past_due else "ok"
+                )
+
+    async def run_now(self, reason: str) -> None:
+        """A run outside the schedule (the admin API's): not past due; raises what the function raised."""
+        async with self._one_at_a_time:
+            started = self.clock()
+            request = timer_request(self.schedule, started, started, self.last_run)
+            self.last_run = started
+            await self.invoker.run(request, reason=reason)

@@ -50,6 +50,7 @@ class DevHost:
     failing_queue: str = field(default_factory=lambda: f"fails-{uuid.uuid4().hex[:8]}")
     slow_queue: str = field(default_factory=lambda: f"slow-{uuid.uuid4().hex[:8]}")
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -89,6 +90,7 @@ class DevHost:
             "SAMPLE_QUEUE": self.sample_queue,
             "FAILING_QUEUE": self.failing_queue,
             "SLOW_QUEUE": self.slow_queue,
+            **self.extra_env,
         }
         command = [sys.executable, "-m", "local.devhost", "--app", SAMPLE_APP, "--host-json", str(host_json)]
         with self.log_path.open("wb") as log_file:

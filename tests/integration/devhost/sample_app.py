@@ -9,9 +9,12 @@ import asyncio
 import json
 import os
 import threading
+import time
+import uuid
 from datetime import UTC, datetime
 
 import azure.functions as func
+from azure.data.tables import TableServiceClient
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 _records_lock = threading.Lock()
@@ -89,3 +92,22 @@ def every_second(timer: func.TimerRequest) -> None:
 @app.timer_trigger(arg_name="timer", schedule="0 0 0 1 1 *", run_on_startup=True)
 async def yearly_on_startup(timer: func.TimerRequest) -> None:
     record("yearly_on_startup", past_due=timer.past_due)
+
+
+@app.route(route="clock", methods=["GET"])
+def read_clock(req: func.HttpRequest) -> func.HttpResponse:
+    """What the app sees as now (a sync function: it runs on a worker thread)."""
+    return func.HttpResponse(
+        json.dumps({"time": time.time(), "now": datetime.now(UTC).isoformat()}), mimetype="application/json"
+    )
+
+
+@app.route(route="table", methods=["POST"])
+def table_round_trip(req: func.HttpRequest) -> func.HttpResponse:
+    """Writes and reads back one entity in Azurite's Table service with the app's own clock signing."""
+    with TableServiceClient.from_connection_string(os.environ["AzureWebJobsStorage"]) as service:  # noqa: SIM112
+        table = service.create_table_if_not_exists("devhostsample")
+        key = uuid.uuid4().hex
+        table.upsert_entity({"PartitionKey": "p", "RowKey": key, "text": req.get_body().decode()})
+        text = table.get_entity("p", key)["text"]
+    return func.HttpResponse(json.dumps({"text": text}), mimetype="application/json")
