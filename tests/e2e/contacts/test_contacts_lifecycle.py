@@ -6,16 +6,11 @@ Disable or by deleting the folder in Outlook, which leaves every Recruit contact
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient
-from azure.storage.queue import QueueClient
 
-from tests.e2e.calendar import helpers as stack_helpers
 from tests.e2e.calendar.conftest import csrf_headers, eventually
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
@@ -33,40 +28,6 @@ ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 CAROL = "carol@contoso.example"  # Alice's colleague in the same Recruit org
 # The product takes more than IMPORT_BATCH_MIN (20) records made in one second by one creator for an import.
 IMPORT_SIZE = 21
-
-
-def outstanding_work(stack: Stack) -> int:
-    """Sync work the stack still has: messages ready in the sync queue, and (connection, kind) rows whose pass
-    lease is held, whose `pending` flag is set or that are part way through enabling, the initial copy or
-    disabling. Queued messages not yet visible are left out: a request that finds the lease held queues a
-    check for when the lease expires (minutes ahead), which runs nothing once `pending` is cleared."""
-    connection_string = stack.env["AzureWebJobsStorage"]
-    name = stack.env.get("QUEUE_SYNC_REQUESTS", "sync-requests")
-    table_name = f"{stack.env['TABLE_PREFIX']}syncstate"
-    now = datetime.now(UTC)
-    try:
-        with QueueClient.from_connection_string(connection_string, name) as queue:
-            ready = len(queue.peek_messages(max_messages=32))
-        with TableClient.from_connection_string(connection_string, table_name) as table:
-            rows = list(table.list_entities(select=["status", "lease_owner", "lease_expires", "pending"]))
-    except ResourceNotFoundError:
-        return 0  # the stack has not synced anything yet
-    busy = [
-        row
-        for row in rows
-        if row.get("pending")
-        or row.get("status") in ("connecting", "initial_sync", "disabling")
-        or (row.get("lease_owner") and row.get("lease_expires") and row["lease_expires"] > now)
-    ]
-    return ready + len(busy)
-
-
-@pytest.fixture(autouse=True)
-def quiet_despite_delayed_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`until_quiet` (and `quiet_after`) count every queued message, the delayed lease checks too, so the
-    stack would never look quiet within their deadline: here they count outstanding work instead. (Belongs in
-    the shared helper; this fixture goes once `sync_queue_length` there does the same.)"""
-    monkeypatch.setattr(stack_helpers, "sync_queue_length", outstanding_work)
 
 
 def create_contact(recruit: RecruitEmulator, last_name: str, **fields: Any) -> str:
