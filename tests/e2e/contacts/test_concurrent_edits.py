@@ -1,0 +1,125 @@
+"""Concurrent contact edits through the whole stack: while the product hears of neither side, the user edits
+one contact in Outlook and in Recruit; once told, it merges edits of different fields and keeps the newer of
+two edits of the same field, on both sides.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
+from tests.e2e.calendar.helpers import (
+    quiet_after,  # noqa: F401 - a fixture, used below
+    until_quiet,
+)
+from tests.e2e.calendar.test_concurrent_edits import (
+    ItemOnBothSides,
+    LostNotifications,
+    create_in_recruit,
+    deaf,
+    instant,
+    lost,  # noqa: F401 - a fixture, used below
+    tell_of_lost_notifications,
+    until_the_second_after,
+)
+from tests.e2e.contacts.helpers import OutlookContacts
+from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.fixtures.stack import Stack
+
+pytestmark = pytest.mark.usefixtures("quiet_after")
+BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the Graph subscription, so the test can reach it
+SURNAME = "Contested"
+
+
+def enable_contacts_through_microsoft(
+    browser: httpx.Client, graph: GraphEmulatorHandle, email: str
+) -> OutlookContacts:
+    """Sign in with Zoho as a non-SSO user, press Enable for contacts, sign in with Microsoft (`login_hint`
+    approves at once) and wait until the sync is active."""
+    sign_in(browser, email)
+    response = browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))
+    assert response.status_code == 200, response.text[:300]
+    approved = browser.get(response.json()["redirect"])
+    callback = browser.get(approved.headers["location"])
+    assert callback.status_code == 302, callback.text[:300]
+    eventually(
+        lambda: browser.get("/api/me").json()["contacts"]["status"],
+        lambda status: status == "active",
+        "contacts sync to be active",
+    )
+    return OutlookContacts(graph, email)
+
+
+class ContactOnBothSides(ItemOnBothSides):
+    def as_seen(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """(job title, department) in Recruit and in Outlook."""
+        record, contact = self.in_recruit(), self.in_outlook()
+        return (
+            (record.get("Job_Title") or "", record.get("Department") or ""),
+            (contact.get("jobTitle") or "", contact.get("department") or ""),
+        )
+
+
+@pytest.fixture
+def contested(fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> ContactOnBothSides:
+    """Bob syncs his contacts and has a contact made in Recruit, in Outlook too: a recruiter in Sales."""
+    with httpx.Client(base_url=fresh_stack.base_url, trust_env=False, timeout=30) as browser:
+        outlook = enable_contacts_through_microsoft(browser, graph, BOB)
+    record = {"First_Name": "Dana", "Last_Name": SURNAME, "Job_Title": "Recruiter", "Department": "Sales"}
+    record_id = create_in_recruit(recruit, BOB, "Contacts", record)
+    contacts = eventually(outlook.by_surname, lambda c: SURNAME in c, "the contact in Outlook")
+    path = f"/contacts/{contacts[SURNAME]['id']}"
+    return ContactOnBothSides(recruit, BOB, "Contacts", record_id, outlook.client, path)
+
+
+def test_contact_edits_of_different_fields_made_on_both_sides_while_unheard_are_merged(
+    fresh_stack: Stack,
+    graph: GraphEmulatorHandle,
+    recruit: RecruitEmulator,
+    contested: ContactOnBothSides,
+    lost: LostNotifications,  # noqa: F811 - the fixture imported above
+) -> None:
+    with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
+        contested.edit_in_outlook({"jobTitle": "Head of talent"})
+        contested.edit_in_recruit({"Department": "People"})
+        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
+        eventually(
+            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
+        )
+    # Each side shows only its own edit: the product has not heard of either.
+    assert contested.as_seen() == (("Recruiter", "People"), ("Head of talent", "Sales"))
+
+    tell_of_lost_notifications(graph, subscription_id)
+
+    merged = (("Head of talent", "People"), ("Head of talent", "People"))
+    eventually(contested.as_seen, lambda seen: seen == merged, "both edits on both sides")
+    until_quiet(fresh_stack, graph, recruit)
+    assert contested.as_seen() == merged  # and it stays so: no edit undone by a later pass
+
+
+def test_of_two_edits_of_one_contact_field_made_while_unheard_the_newer_wins_on_both_sides(
+    fresh_stack: Stack,
+    graph: GraphEmulatorHandle,
+    recruit: RecruitEmulator,
+    contested: ContactOnBothSides,
+    lost: LostNotifications,  # noqa: F811 - the fixture imported above
+) -> None:
+    with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
+        older_stamp = contested.edit_in_recruit({"Job_Title": "Sourcer"})
+        until_the_second_after(older_stamp)
+        newer_stamp = contested.edit_in_outlook({"jobTitle": "Talent partner"})
+        assert instant(newer_stamp) > instant(older_stamp)
+        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
+        eventually(
+            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
+        )
+    assert contested.as_seen() == (("Sourcer", "Sales"), ("Talent partner", "Sales"))
+
+    tell_of_lost_notifications(graph, subscription_id)
+
+    settled = (("Talent partner", "Sales"), ("Talent partner", "Sales"))
+    eventually(contested.as_seen, lambda seen: seen == settled, "the newer, Outlook title on both sides")
+    until_quiet(fresh_stack, graph, recruit)
+    assert contested.as_seen() == settled
