@@ -17,9 +17,6 @@ from azure.data.tables import TableClient
 
 from tests.e2e.calendar.conftest import enable_calendar, eventually, until_active
 from tests.e2e.calendar.helpers import (
-    DEADLINE_SECONDS,
-    QUIET_SECONDS,
-    callbacks_settled,
     request_counts,
     until_quiet,
 )
@@ -96,24 +93,6 @@ def lease_held(own: OwnStack, kind: str) -> bool:
     row = syncstate_row(own, kind)
     expires = row.get("lease_expires")
     return bool(row.get("lease_owner")) and expires is not None and expires > datetime.now(UTC)
-
-
-def until_settled(own: OwnStack, graph: GraphEmulatorHandle, recruit: RecruitEmulator, kind: str) -> None:
-    """Waits until no pass holds the lease or is owed one (`pending`), every Recruit callback has landed and
-    neither emulator has seen a request for QUIET_SECONDS. (`until_quiet` also waits for an empty queue, but
-    the message the killed worker had taken stays counted until its long run-time hold lapses.)"""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    last = (request_counts(graph), request_counts(recruit))
-    since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = (request_counts(graph), request_counts(recruit))
-        busy = lease_held(own, kind) or syncstate_row(own, kind).get("pending")
-        if now != last or busy or not callbacks_settled(recruit):
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_SECONDS:
-            return
-    raise AssertionError("the stack never settled: a pass keeps running or is owed")
 
 
 def item_writes(before: dict[str, int], after: dict[str, int], prefix: str, fragment: str) -> int:
@@ -267,7 +246,7 @@ def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
             eventually(sides.both, lambda both: both == expected, "both sides to converge")
-            until_settled(own, graph, recruit, "calendar")
+            until_quiet(own, graph, recruit)
             outlook_after, recruit_after = sides.both()
         recruit_writes = item_writes(recruit_counts_before, request_counts(recruit), "/recruit/v2/", "")
     finally:

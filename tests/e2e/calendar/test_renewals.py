@@ -28,8 +28,8 @@ from tests.e2e.calendar.conftest import (
 from tests.e2e.calendar.helpers import (
     graph_subscriptions,
     outlook_events,
+    outstanding_work,
     recruit_events,
-    sync_queue_length,
     until_quiet,
     utc_body,
 )
@@ -93,8 +93,8 @@ def renewal_round(own: OwnStack) -> dict[str, int]:
 
 
 def until_passes_done(own: OwnStack) -> None:
-    """The sweeps a round queued have run (a message stays counted until its pass deletes it)."""
-    eventually(lambda: sync_queue_length(own), lambda n: n == 0, "the queued sync passes to finish")
+    """The sweeps a round queued have run: none waits in the queue, no pass holds a lease or is owed one."""
+    eventually(lambda: outstanding_work(own), lambda n: n == 0, "the queued sync passes to finish")
 
 
 def app_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, Any]]:

@@ -18,7 +18,6 @@ from tests.e2e.calendar.test_faults import (
     once_each,
     outlook_as,
     recruit_as,
-    until_settled,
 )
 from tests.e2e.contacts.helpers import FOLDER, enable_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -115,7 +114,7 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
             eventually(sides.both, lambda both: both == expected, "both sides to converge")
-            until_settled(own, graph, recruit, "contacts")
+            until_quiet(own, graph, recruit)
             outlook_after, recruit_after = sides.both()
     finally:
         sides.close()
