@@ -6,7 +6,6 @@ Saving validates, stores the mapping in the contacts syncstate and queues a resy
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import azure.functions as func
@@ -28,10 +27,6 @@ from sync_core.store.syncstate import SyncState
 
 bp = func.Blueprint()
 
-# Recruit metadata changes rarely (an admin adds a field); a few minutes' staleness is fine, a call per page
-# view is not. Keyed by org: every user of an org sees the same fields.
-CATALOG_TTL_SECONDS = 300.0
-_catalogs: dict[str, tuple[float, list[RecruitField]]] = {}
 # Statuses in which contacts are linked, so a changed mapping must be re-applied to them.
 # Marks the resync a mapping change asks for: every linked contact is re-read on both sides and re-applied.
 MAPPING_CHANGED = "mapping_changed"
@@ -42,19 +37,15 @@ class NotConnected(Exception):
     """The session's user has no stored connection (signed out elsewhere, or data wiped)."""
 
 
-async def recruit_fields(ctx: EngineContext, key: ConnectionKey, fresh: bool = False) -> list[RecruitField]:
-    """The Contacts fields the user may map (custom ones included), cached per org."""
-    cached = _catalogs.get(key.org_id)
-    if cached and not fresh and time.monotonic() - cached[0] < CATALOG_TTL_SECONDS:
-        return cached[1]
+async def recruit_fields(ctx: EngineContext, key: ConnectionKey) -> list[RecruitField]:
+    """The Contacts fields the user may map (custom ones included), read afresh: the popup opens rarely, and
+    a field an admin added a minute ago must be offered, and count when a mapping is checked."""
     connection = await ctx.connections.get(key)
     if connection is None:
         raise NotConnected(str(key))
     async with ctx.recruit(connection) as recruit:
         metas = await recruit.fields("Contacts")
-    catalog = recruit_catalog(meta.model_dump() for meta in metas)
-    _catalogs[key.org_id] = (time.monotonic(), catalog)
-    return catalog
+    return recruit_catalog(meta.model_dump() for meta in metas)
 
 
 async def mapping_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
@@ -77,8 +68,7 @@ async def save_mapping(
     ctx: EngineContext, key: ConnectionKey, entries: list[Any]
 ) -> list[MappingError] | bool:
     """The errors of an invalid mapping (nothing saved), else whether a resync was queued."""
-    # Validated against fresh metadata: a field added or made read-only a minute ago must count.
-    errors = validate_mapping(entries, await recruit_fields(ctx, key, fresh=True))
+    errors = validate_mapping(entries, await recruit_fields(ctx, key))
     if errors:
         return errors
     mapping = normalised(entries)

@@ -47,7 +47,6 @@ async def engine(
             org_id=ALICE_KEY.org_id, user_id=ALICE_KEY.user_id, api_base=recruit.api_base, recruit_token=token
         )
     )
-    mapping_api._catalogs.clear()  # the emulator was reset: no metadata of an earlier test may linger
     yield ctx
     await ctx.close()
 
