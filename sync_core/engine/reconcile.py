@@ -1,7 +1,8 @@
 """One leased sync pass per (connection, kind): gather both sides, plan, apply, advance cursors, log.
 
 A request that finds the lease held leaves `pending` set; the holder runs again before it lets go, or, if it
-died, the request that set the flag comes back once the lease has expired.
+died, the request that set the flag comes back once the lease has expired. A pass that left items failed
+queues a sweep to retry them a little later, backing off while they keep failing.
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ MAPPING_CHANGED = "mapping_changed"
 PENDING_CHECK = "pending_check"
 # How long after the holder's lease expires the check comes (queue visibility is whole seconds).
 PENDING_CHECK_MARGIN_SECONDS = 1
+# A pass that left items failed queues a sweep (the cursors did not pass them) with this operation and the
+# count of failing passes in a row, visible after RETRY_FIRST_SECONDS, twice as long after each retry that
+# fails again (at most RETRY_MAX_SECONDS). After MAX_FAILURE_RETRIES such retries none is queued: the next
+# change or the timer's sweep tries again, so an item Recruit always refuses cannot keep a connection busy.
+FAILURE_RETRY = "failure_retry"
+RETRY_FIRST_SECONDS = 30
+RETRY_MAX_SECONDS = 600
+MAX_FAILURE_RETRIES = 5
+_FAILING = "failing_passes"
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -69,6 +79,11 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
         state = await ctx.syncstate.get(key, kind.name)
         if state is None or not state.pending:
             return  # a pass has started since the request was recorded: it covered it
+    retry_of = failure_retry_count(request)
+    if retry_of is not None:
+        state = await ctx.syncstate.get(key, kind.name)
+        if state is None or state.counters.get(_FAILING, 0) != retry_of:
+            return  # a pass has run since: it succeeded, or failed and queued a retry of its own
     owner = uuid.uuid4().hex
     current: SyncRequest | None = request
     while current is not None:
@@ -107,6 +122,27 @@ async def _check_pending_later(ctx: EngineContext, request: SyncRequest, busy: L
     await ctx.queues.send_sync(
         check, visibility_timeout=max(0, math.ceil(wait)) + PENDING_CHECK_MARGIN_SECONDS
     )
+
+
+def failure_retry(request: SyncRequest, failing: int) -> SyncRequest:
+    """The sweep retrying what the `failing`-th failing pass in a row left."""
+    return SyncRequest(
+        connection=request.connection,
+        kind=request.kind,
+        reason="sweep",
+        operation=f"{FAILURE_RETRY}:{failing}",
+    )
+
+
+def failure_retry_count(request: SyncRequest) -> int | None:
+    """The count of failing passes a retry request was queued after; None for any other request."""
+    name, _, count = (request.operation or "").partition(":")
+    return int(count) if name == FAILURE_RETRY and count.isdigit() else None
+
+
+def retry_delay(failing: int) -> int:
+    """Seconds before the retry after the `failing`-th failing pass in a row."""
+    return min(RETRY_FIRST_SECONDS << max(0, failing - 1), RETRY_MAX_SECONDS)
 
 
 @asynccontextmanager
@@ -206,7 +242,9 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
 
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
-    await _store_cursors(scope, recruit_side, graph_side, outcome, now)
+    failing = await _store_cursors(scope, recruit_side, graph_side, outcome, now)
+    if 0 < failing <= MAX_FAILURE_RETRIES:
+        await ctx.queues.send_sync(failure_retry(request, failing), visibility_timeout=retry_delay(failing))
     await log_outcome(scope, outcome)
 
 
@@ -237,16 +275,23 @@ def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set
 
 async def _store_cursors(
     scope: PassScope, recruit_side: RecruitSide, graph_side: GraphSide, outcome: ApplyOutcome, now: datetime
-) -> None:
+) -> int:
+    """Stores the cursors and counts; returns how many failing passes in a row this one makes (0: it left
+    nothing failed, or sync was turned off meanwhile)."""
     watermark = next_watermark(scope.state.recruit_watermark, recruit_side, outcome.failed_recruit_keys)
     graph_ids = {change.graph_id for change in graph_side.changes}
     hold = bool(graph_ids & outcome.failed_graph_ids)
     window = getattr(scope.kind, "delta_window", None)
+    failing = 0
 
     def advance(state: SyncState) -> SyncState | None:
+        nonlocal failing
+        failing = 0
         if state.status not in ("active", "initial_sync") or state.container_id != scope.container_id:
             return None  # torn down (or restarted) meanwhile: leave the reset state alone
         counters = dict(state.counters)
+        failing = counters.get(_FAILING, 0) + 1 if outcome.counts["failed"] else 0
+        counters[_FAILING] = failing
         holds = counters.get(_HOLDS, 0)
         update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
         if hold and holds < MAX_DELTA_HOLDS:
@@ -262,3 +307,4 @@ async def _store_cursors(
         return state.model_copy(update=update)
 
     scope.state = await scope.ctx.syncstate.modify(scope.key, scope.kind.name, advance)
+    return failing
