@@ -5,25 +5,26 @@ the same field, on both sides.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import httpx
 import pytest
-from starlette.requests import Request
-from starlette.responses import Response
 
 from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
 from tests.e2e.calendar.helpers import (
-    BlackHole,
-    graph_subscriptions,
     outlook_events,
-    point_subscription_at,
     quiet_after,  # noqa: F401 - a fixture, used below
     soon,
     until_quiet,
+)
+from tests.e2e.unheard import (
+    ItemOnBothSides,
+    LostNotifications,
+    create_in_recruit,
+    deaf,
+    instant,
+    tell_of_lost_notifications,
+    until_the_second_after,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
@@ -31,130 +32,6 @@ from tests.fixtures.stack import Stack
 
 pytestmark = pytest.mark.usefixtures("quiet_after")
 BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the Graph subscription, so the test can reach it
-
-
-class LostNotifications(BlackHole):
-    """The black hole, also swallowing Recruit callbacks (kept, so a test can see that they were sent)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.callbacks: list[dict[str, Any]] = []
-
-    async def _receive(self, request: Request) -> Response:
-        if "validationToken" not in request.query_params:
-            body = await request.json()
-            if "channel_id" in body:
-                self.callbacks.append(body)
-        return await super()._receive(request)
-
-    def swallowed_callback_for(self, record_id: str) -> bool:
-        return any(record_id in callback["ids"] for callback in self.callbacks)
-
-
-@pytest.fixture
-def lost() -> Iterator[LostNotifications]:
-    hole = LostNotifications()
-    with hole.running():
-        yield hole
-
-
-def recruit_channels(recruit: RecruitEmulator, email: str) -> list[dict[str, Any]]:
-    """The user's live watch channels (the product creates them with the user's own Recruit sign-in)."""
-    with recruit.client_for(email) as client:
-        response = client.get("/actions/watch")
-    if response.status_code == 204:
-        return []
-    response.raise_for_status()
-    return list(response.json()["watch"])
-
-
-def point_channel_at(recruit: RecruitEmulator, email: str, channel_id: int, url: str) -> None:
-    with recruit.client_for(email) as client:
-        body = {"watch": [{"channel_id": channel_id, "notify_url": url}]}
-        client.patch("/actions/watch", json=body).raise_for_status()
-
-
-@contextmanager
-def deaf(
-    stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator, email: str, hole: BlackHole
-) -> Iterator[str]:
-    """Inside the block the Graph notifications and Recruit callbacks of the user's one enabled sync kind all
-    go to `hole`; after it both lead to the product again (which has heard of nothing meanwhile). Yields
-    the Graph subscription id."""
-    # Nothing of the sync so far may still be running: the product must learn of the edits only later.
-    until_quiet(stack, graph, recruit)
-    [subscription] = graph_subscriptions(graph, email)
-    [channel] = recruit_channels(recruit, email)
-    point_subscription_at(graph, email, subscription["id"], hole.url)
-    point_channel_at(recruit, email, channel["channel_id"], hole.url)
-    yield str(subscription["id"])
-    until_quiet(stack, graph, recruit)  # the swallowed callbacks have all been answered
-    point_subscription_at(graph, email, subscription["id"], subscription["notificationUrl"])
-    point_channel_at(recruit, email, channel["channel_id"], channel["notify_url"])
-
-
-def tell_of_lost_notifications(graph: GraphEmulatorHandle, subscription_id: str) -> None:
-    """Graph's own word that notifications were lost: the product's next pass reads both sides."""
-    graph.control("lifecycle", {"subscription_id": subscription_id, "event": "missed"})
-
-
-def instant(stamp: str) -> datetime:
-    """A Recruit Modified_Time or a Graph lastModifiedDateTime (both whole seconds) as an aware datetime."""
-    return datetime.fromisoformat(stamp).astimezone(UTC)
-
-
-def until_the_second_after(stamp: str) -> None:
-    """Waits until the clock has passed the whole second of `stamp`: both services keep modification times in
-    whole seconds, so only an edit made after that is newer than the one stamped."""
-    later = instant(stamp) + timedelta(seconds=1)
-    eventually(lambda: datetime.now(UTC), lambda now: now >= later, f"the clock to pass {later}")
-
-
-class ItemOnBothSides:
-    """One of the user's records as Recruit shows it and its Outlook copy, edited on either side."""
-
-    def __init__(
-        self,
-        recruit: RecruitEmulator,
-        email: str,
-        module: str,
-        record_id: str,
-        outlook: httpx.Client,
-        path: str,
-    ) -> None:
-        self.recruit, self.email, self.module, self.record_id = recruit, email, module, record_id
-        self.outlook, self.path = outlook, path  # the copy's path under the user, e.g. /events/{id}
-
-    def in_recruit(self) -> dict[str, Any]:
-        with self.recruit.client_for(self.email) as client:
-            response = client.get(f"/{self.module}/{self.record_id}")
-        response.raise_for_status()
-        return dict(response.json()["data"][0])
-
-    def in_outlook(self) -> dict[str, Any]:
-        response = self.outlook.get(self.path)
-        response.raise_for_status()
-        return dict(response.json())
-
-    def edit_in_recruit(self, fields: dict[str, Any]) -> str:
-        """Returns the record's new Modified_Time."""
-        with self.recruit.client_for(self.email) as client:
-            body = {"data": [{"id": self.record_id, **fields}]}
-            client.put(f"/{self.module}", json=body).raise_for_status()
-        return str(self.in_recruit()["Modified_Time"])
-
-    def edit_in_outlook(self, fields: dict[str, Any]) -> str:
-        """Returns the copy's new lastModifiedDateTime."""
-        response = self.outlook.patch(self.path, json=fields)
-        response.raise_for_status()
-        return str(response.json()["lastModifiedDateTime"])
-
-
-def create_in_recruit(recruit: RecruitEmulator, email: str, module: str, record: dict[str, Any]) -> str:
-    with recruit.client_for(email) as client:
-        created = client.post(f"/{module}", json={"data": [record]})
-    created.raise_for_status()
-    return str(created.json()["data"][0]["details"]["id"])
 
 
 class EventOnBothSides(ItemOnBothSides):

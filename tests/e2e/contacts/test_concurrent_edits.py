@@ -13,17 +13,16 @@ from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
     until_quiet,
 )
-from tests.e2e.calendar.test_concurrent_edits import (
+from tests.e2e.contacts.helpers import OutlookContacts
+from tests.e2e.unheard import (
     ItemOnBothSides,
     LostNotifications,
     create_in_recruit,
     deaf,
     instant,
-    lost,  # noqa: F401 - a fixture, used below
     tell_of_lost_notifications,
     until_the_second_after,
 )
-from tests.e2e.contacts.helpers import OutlookContacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
@@ -79,7 +78,7 @@ def test_contact_edits_of_different_fields_made_on_both_sides_while_unheard_are_
     graph: GraphEmulatorHandle,
     recruit: RecruitEmulator,
     contested: ContactOnBothSides,
-    lost: LostNotifications,  # noqa: F811 - the fixture imported above
+    lost: LostNotifications,
 ) -> None:
     with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
         contested.edit_in_outlook({"jobTitle": "Head of talent"})
@@ -104,7 +103,7 @@ def test_of_two_edits_of_one_contact_field_made_while_unheard_the_newer_wins_on_
     graph: GraphEmulatorHandle,
     recruit: RecruitEmulator,
     contested: ContactOnBothSides,
-    lost: LostNotifications,  # noqa: F811 - the fixture imported above
+    lost: LostNotifications,
 ) -> None:
     with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
         older_stamp = contested.edit_in_recruit({"Job_Title": "Sourcer"})

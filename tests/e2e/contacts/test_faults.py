@@ -12,14 +12,14 @@ from azure.data.tables import TableClient
 
 from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import until_quiet
-from tests.e2e.calendar.test_faults import (
+from tests.e2e.contacts.helpers import FOLDER, enable_contacts
+from tests.e2e.faults import (
     crash_mid_apply,
     faults,
     once_each,
     outlook_as,
     recruit_as,
 )
-from tests.e2e.contacts.helpers import FOLDER, enable_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
