@@ -78,6 +78,30 @@ def tell_of_lost_notifications(graph: GraphEmulatorHandle, subscription_id: str)
     graph.control("lifecycle", {"subscription_id": subscription_id, "event": "missed"})
 
 
+def until_both_lost(lost: LostNotifications, item: ItemOnBothSides) -> None:
+    """Waits until Graph's notification of the Outlook edit and Recruit's callback of the record's edit have
+    both gone into the black hole."""
+    eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
+    eventually(lambda: lost.swallowed_callback_for(item.record_id), bool, "Recruit's callback to be lost")
+
+
+def tell_and_settle(
+    stack: Stack,
+    graph: GraphEmulatorHandle,
+    recruit: RecruitEmulator,
+    subscription_id: str,
+    item: ItemOnBothSides,
+    expected: tuple[tuple[str, str], tuple[str, str]],
+    what: str,
+) -> None:
+    """Tells the product of the lost notifications and waits until both sides show `expected`, and still do
+    once the stack is quiet: no edit undone by a later pass."""
+    tell_of_lost_notifications(graph, subscription_id)
+    eventually(item.as_seen, lambda seen: seen == expected, what)
+    until_quiet(stack, graph, recruit)
+    assert item.as_seen() == expected
+
+
 def instant(stamp: str) -> datetime:
     """A Recruit Modified_Time or a Graph lastModifiedDateTime (both whole seconds) as an aware datetime."""
     return datetime.fromisoformat(stamp).astimezone(UTC)
@@ -115,6 +139,10 @@ class ItemOnBothSides:
         response = self.outlook.get(self.path)
         response.raise_for_status()
         return dict(response.json())
+
+    def as_seen(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The two contested fields as Recruit shows them, then as Outlook does."""
+        raise NotImplementedError
 
     def edit_in_recruit(self, fields: dict[str, Any]) -> str:
         """Returns the record's new Modified_Time."""

@@ -15,7 +15,6 @@ from tests.e2e.calendar.helpers import (
     outlook_events,
     quiet_after,  # noqa: F401 - a fixture, used below
     soon,
-    until_quiet,
 )
 from tests.e2e.unheard import (
     ItemOnBothSides,
@@ -23,7 +22,8 @@ from tests.e2e.unheard import (
     create_in_recruit,
     deaf,
     instant,
-    tell_of_lost_notifications,
+    tell_and_settle,
+    until_both_lost,
     until_the_second_after,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -75,19 +75,14 @@ def test_edits_of_different_fields_made_on_both_sides_while_unheard_are_merged(
     with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
         contested.edit_in_outlook({"subject": "Renamed in Outlook"})
         contested.edit_in_recruit({"Venue": "Room 7"})
-        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
-        eventually(
-            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
-        )
+        until_both_lost(lost, contested)
     # Each side shows only its own edit: the product has not heard of either.
     assert contested.as_seen() == (("Contested", "Room 7"), ("Renamed in Outlook", "Room 1"))
 
-    tell_of_lost_notifications(graph, subscription_id)
-
     merged = (("Renamed in Outlook", "Room 7"), ("Renamed in Outlook", "Room 7"))
-    eventually(contested.as_seen, lambda seen: seen == merged, "both edits on both sides")
-    until_quiet(fresh_stack, graph, recruit)
-    assert contested.as_seen() == merged  # and it stays so: no edit undone by a later pass
+    tell_and_settle(
+        fresh_stack, graph, recruit, subscription_id, contested, merged, "both edits on both sides"
+    )
 
 
 @pytest.mark.parametrize("newer", ["outlook", "recruit"])
@@ -109,16 +104,11 @@ def test_of_two_edits_of_the_same_field_made_while_unheard_the_newer_wins_on_bot
             until_the_second_after(older_stamp)
             newer_stamp = contested.edit_in_recruit({"Event_Title": "Recruit's title"})
         assert instant(newer_stamp) > instant(older_stamp)
-        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
-        eventually(
-            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
-        )
+        until_both_lost(lost, contested)
     assert contested.as_seen() == (("Recruit's title", "Room 1"), ("Outlook's title", "Room 1"))
-
-    tell_of_lost_notifications(graph, subscription_id)
 
     winner = "Outlook's title" if newer == "outlook" else "Recruit's title"
     settled = ((winner, "Room 1"), (winner, "Room 1"))
-    eventually(contested.as_seen, lambda seen: seen == settled, f"the {newer} title on both sides")
-    until_quiet(fresh_stack, graph, recruit)
-    assert contested.as_seen() == settled
+    tell_and_settle(
+        fresh_stack, graph, recruit, subscription_id, contested, settled, f"the {newer} title on both sides"
+    )

@@ -11,7 +11,6 @@ import pytest
 from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
-    until_quiet,
 )
 from tests.e2e.contacts.helpers import OutlookContacts
 from tests.e2e.unheard import (
@@ -20,7 +19,8 @@ from tests.e2e.unheard import (
     create_in_recruit,
     deaf,
     instant,
-    tell_of_lost_notifications,
+    tell_and_settle,
+    until_both_lost,
     until_the_second_after,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -83,19 +83,14 @@ def test_contact_edits_of_different_fields_made_on_both_sides_while_unheard_are_
     with deaf(fresh_stack, graph, recruit, BOB, lost) as subscription_id:
         contested.edit_in_outlook({"jobTitle": "Head of talent"})
         contested.edit_in_recruit({"Department": "People"})
-        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
-        eventually(
-            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
-        )
+        until_both_lost(lost, contested)
     # Each side shows only its own edit: the product has not heard of either.
     assert contested.as_seen() == (("Recruiter", "People"), ("Head of talent", "Sales"))
 
-    tell_of_lost_notifications(graph, subscription_id)
-
     merged = (("Head of talent", "People"), ("Head of talent", "People"))
-    eventually(contested.as_seen, lambda seen: seen == merged, "both edits on both sides")
-    until_quiet(fresh_stack, graph, recruit)
-    assert contested.as_seen() == merged  # and it stays so: no edit undone by a later pass
+    tell_and_settle(
+        fresh_stack, graph, recruit, subscription_id, contested, merged, "both edits on both sides"
+    )
 
 
 def test_of_two_edits_of_one_contact_field_made_while_unheard_the_newer_wins_on_both_sides(
@@ -110,15 +105,16 @@ def test_of_two_edits_of_one_contact_field_made_while_unheard_the_newer_wins_on_
         until_the_second_after(older_stamp)
         newer_stamp = contested.edit_in_outlook({"jobTitle": "Talent partner"})
         assert instant(newer_stamp) > instant(older_stamp)
-        eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
-        eventually(
-            lambda: lost.swallowed_callback_for(contested.record_id), bool, "Recruit's callback to be lost"
-        )
+        until_both_lost(lost, contested)
     assert contested.as_seen() == (("Sourcer", "Sales"), ("Talent partner", "Sales"))
 
-    tell_of_lost_notifications(graph, subscription_id)
-
     settled = (("Talent partner", "Sales"), ("Talent partner", "Sales"))
-    eventually(contested.as_seen, lambda seen: seen == settled, "the newer, Outlook title on both sides")
-    until_quiet(fresh_stack, graph, recruit)
-    assert contested.as_seen() == settled
+    tell_and_settle(
+        fresh_stack,
+        graph,
+        recruit,
+        subscription_id,
+        contested,
+        settled,
+        "the newer, Outlook title on both sides",
+    )
