@@ -14,7 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tests.e2e.calendar.conftest import eventually
-from tests.e2e.calendar.helpers import BlackHole, graph_subscriptions, point_subscription_at, until_quiet
+from tests.e2e.calendar.helpers import (
+    BlackHole,
+    graph_subscriptions,
+    point_subscription_at,
+    recruit_channels,
+    until_quiet,
+)
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
@@ -36,16 +42,6 @@ class LostNotifications(BlackHole):
 
     def swallowed_callback_for(self, record_id: str) -> bool:
         return any(record_id in callback["ids"] for callback in self.callbacks)
-
-
-def recruit_channels(recruit: RecruitEmulator, email: str) -> list[dict[str, Any]]:
-    """The user's live watch channels (the product creates them with the user's own Recruit sign-in)."""
-    with recruit.client_for(email) as client:
-        response = client.get("/actions/watch")
-    if response.status_code == 204:
-        return []
-    response.raise_for_status()
-    return list(response.json()["watch"])
 
 
 def point_channel_at(recruit: RecruitEmulator, email: str, channel_id: int, url: str) -> None:

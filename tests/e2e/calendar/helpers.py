@@ -76,6 +76,17 @@ def graph_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str
     return list(response.json()["value"])
 
 
+def recruit_channels(recruit: RecruitEmulator, email: str) -> list[dict[str, Any]]:
+    """The user's live watch channels: the product makes them with the user's own Recruit sign-in, and the
+    emulator lists only those not expired on its clock."""
+    with recruit.client_for(email) as client:
+        response = client.get("/actions/watch")
+    if response.status_code == 204:
+        return []
+    response.raise_for_status()
+    return list(response.json()["watch"])
+
+
 def point_subscription_at(graph: GraphEmulatorHandle, email: str, subscription_id: str, url: str) -> None:
     response = httpx.patch(
         f"{graph.base_url}/v1.0/subscriptions/{subscription_id}",

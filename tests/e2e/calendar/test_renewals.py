@@ -29,6 +29,7 @@ from tests.e2e.calendar.helpers import (
     graph_subscriptions,
     outlook_events,
     outstanding_work,
+    recruit_channels,
     recruit_events,
     until_quiet,
     utc_body,
@@ -117,16 +118,6 @@ def app_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, 
     )
     response.raise_for_status()
     return list(response.json()["value"])
-
-
-def recruit_channels(recruit: RecruitEmulator, email: str) -> list[dict[str, Any]]:
-    """The user's live watch channels (the emulator lists only those not expired on its clock)."""
-    with recruit.client_for(email) as client:
-        response = client.get("/actions/watch")
-    if response.status_code == 204:
-        return []
-    response.raise_for_status()
-    return list(response.json()["watch"])
 
 
 def changes_still_sync_both_ways(

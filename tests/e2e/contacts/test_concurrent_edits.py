@@ -8,11 +8,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
+from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
 )
-from tests.e2e.contacts.helpers import OutlookContacts
+from tests.e2e.contacts.helpers import enable_contacts
 from tests.e2e.unheard import (
     ItemOnBothSides,
     LostNotifications,
@@ -32,25 +32,6 @@ BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the Graph subscription
 SURNAME = "Contested"
 
 
-def enable_contacts_through_microsoft(
-    browser: httpx.Client, graph: GraphEmulatorHandle, email: str
-) -> OutlookContacts:
-    """Sign in with Zoho as a non-SSO user, press Enable for contacts, sign in with Microsoft (`login_hint`
-    approves at once) and wait until the sync is active."""
-    sign_in(browser, email)
-    response = browser.post("/api/sync/contacts/enable", headers=csrf_headers(browser))
-    assert response.status_code == 200, response.text[:300]
-    approved = browser.get(response.json()["redirect"])
-    callback = browser.get(approved.headers["location"])
-    assert callback.status_code == 302, callback.text[:300]
-    eventually(
-        lambda: browser.get("/api/me").json()["contacts"]["status"],
-        lambda status: status == "active",
-        "contacts sync to be active",
-    )
-    return OutlookContacts(graph, email)
-
-
 class ContactOnBothSides(ItemOnBothSides):
     def as_seen(self) -> tuple[tuple[str, str], tuple[str, str]]:
         """(job title, department) in Recruit and in Outlook."""
@@ -65,7 +46,7 @@ class ContactOnBothSides(ItemOnBothSides):
 def contested(fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> ContactOnBothSides:
     """Bob syncs his contacts and has a contact made in Recruit, in Outlook too: a recruiter in Sales."""
     with httpx.Client(base_url=fresh_stack.base_url, trust_env=False, timeout=30) as browser:
-        outlook = enable_contacts_through_microsoft(browser, graph, BOB)
+        outlook = enable_contacts(browser, graph, BOB)
     record = {"First_Name": "Dana", "Last_Name": SURNAME, "Job_Title": "Recruiter", "Department": "Sales"}
     record_id = create_in_recruit(recruit, BOB, "Contacts", record)
     contacts = eventually(outlook.by_surname, lambda c: SURNAME in c, "the contact in Outlook")
