@@ -40,8 +40,8 @@ from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import LeaseLost
-from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import Lease, LeaseBusy, SyncState
+from sync_core.store.queues import SyncReason, SyncRequest
+from sync_core.store.syncstate import Kind, Lease, LeaseBusy, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +75,8 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     """Run passes for the request's (connection, kind) until no request is pending; never two at once."""
     key = ConnectionKey.parse(request.connection)
     kind = kind_for(request.kind, ctx.settings)
-    if request.operation == PENDING_CHECK:
-        state = await ctx.syncstate.get(key, kind.name)
-        if state is None or not state.pending:
-            return  # a pass has started since the request was recorded: it covered it
-    retry_of = failure_retry_count(request)
-    if retry_of is not None:
-        state = await ctx.syncstate.get(key, kind.name)
-        if state is None or state.counters.get(_FAILING, 0) != retry_of:
-            return  # a pass has run since: it succeeded, or failed and queued a retry of its own
+    if not await _still_owed(ctx, key, kind.name, request):
+        return
     owner = uuid.uuid4().hex
     current: SyncRequest | None = request
     while current is not None:
@@ -105,33 +98,44 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
             pending = await ctx.syncstate.release(lease)
         # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them. During
         # an initial sync the rerun is the next step (its own queued message may have found the lease held).
-        reason = "initial" if current.reason == "initial" else "sweep"
-        current = (
-            SyncRequest(connection=request.connection, kind=request.kind, reason=reason)
-            if pending and not stop
-            else None
-        )
+        reason: SyncReason = "initial" if current.reason == "initial" else "sweep"
+        current = _follow_up(request, reason) if pending and not stop else None
+
+
+def _follow_up(
+    request: SyncRequest, reason: SyncReason = "sweep", operation: str | None = None
+) -> SyncRequest:
+    """A request of our own for the same connection and kind."""
+    return SyncRequest(connection=request.connection, kind=request.kind, reason=reason, operation=operation)
+
+
+async def _still_owed(ctx: EngineContext, key: ConnectionKey, kind: Kind, request: SyncRequest) -> bool:
+    """Whether a conditional request still has work: a pending check while `pending` is set, a failure retry
+    while no pass has run since it was queued. Any other request always has."""
+    retry_of = failure_retry_count(request)
+    if request.operation != PENDING_CHECK and retry_of is None:
+        return True
+    state = await ctx.syncstate.get(key, kind)
+    if state is None:
+        return False
+    if retry_of is None:
+        return state.pending  # cleared: a pass has started since the request was recorded and covered it
+    # Changed: a pass has run since; it succeeded, or failed and queued a retry of its own.
+    return state.counters.get(_FAILING, 0) == retry_of
 
 
 async def _check_pending_later(ctx: EngineContext, request: SyncRequest, busy: LeaseBusy) -> None:
     """Queues a sweep that runs only if `pending` is still set once the holder's lease has expired."""
     wait = (busy.expires - ctx.clock()).total_seconds()
-    check = SyncRequest(
-        connection=request.connection, kind=request.kind, reason="sweep", operation=PENDING_CHECK
-    )
     await ctx.queues.send_sync(
-        check, visibility_timeout=max(0, math.ceil(wait)) + PENDING_CHECK_MARGIN_SECONDS
+        _follow_up(request, operation=PENDING_CHECK),
+        visibility_timeout=max(0, math.ceil(wait)) + PENDING_CHECK_MARGIN_SECONDS,
     )
 
 
 def failure_retry(request: SyncRequest, failing: int) -> SyncRequest:
     """The sweep retrying what the `failing`-th failing pass in a row left."""
-    return SyncRequest(
-        connection=request.connection,
-        kind=request.kind,
-        reason="sweep",
-        operation=f"{FAILURE_RETRY}:{failing}",
-    )
+    return _follow_up(request, operation=f"{FAILURE_RETRY}:{failing}")
 
 
 def failure_retry_count(request: SyncRequest) -> int | None:
