@@ -54,6 +54,20 @@ def lift_faults(synced: Synced) -> None:
     synced.graph.control("faults", {"rules": []})
 
 
+async def failing_pass(synced: Synced, new_title: str, other_renames: dict[str, str] | None = None) -> None:
+    """A pass after Recruit renames "Alice: client call" (whose Outlook writes all fail) and the events in
+    `other_renames` (title: new title, written as usual); the faults are lifted afterwards."""
+    await refuse_outlook_writes_to(synced, "Alice: client call")
+    synced.tick()
+    rename_in_recruit(synced, "Alice: client call", new_title)
+    for title, renamed in (other_renames or {}).items():
+        rename_in_recruit(synced, title, renamed)
+    try:
+        await synced.sync(reason="recruit_notification")
+    finally:
+        lift_faults(synced)
+
+
 async def failing_passes(synced: Synced) -> int:
     return (await synced.state()).counters.get("failing_passes", 0)
 
@@ -62,15 +76,9 @@ async def test_an_item_that_failed_is_retried_30_s_later_and_written_once_the_fa
     synced: Synced, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued = QueuedSyncs(synced.ctx, monkeypatch)
-    await refuse_outlook_writes_to(synced, "Alice: client call")
-    synced.tick()
-    rename_in_recruit(synced, "Alice: client call", "Client call, throttled at first")
-    rename_in_recruit(synced, "Alice: career fair", "Career fair, written at once")
-
-    try:
-        await synced.sync(reason="recruit_notification")
-    finally:
-        lift_faults(synced)
+    await failing_pass(
+        synced, "Client call, throttled at first", {"Alice: career fair": "Career fair, written at once"}
+    )
 
     # The failure blocked nothing else, and the user is told it will be retried.
     subjects = await synced.outlook_subjects()
@@ -94,13 +102,7 @@ async def test_a_pass_without_failures_resets_the_count_and_the_retry_it_overtoo
     synced: Synced, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued = QueuedSyncs(synced.ctx, monkeypatch)
-    await refuse_outlook_writes_to(synced, "Alice: client call")
-    synced.tick()
-    rename_in_recruit(synced, "Alice: client call", "Client call, throttled once")
-    try:
-        await synced.sync(reason="recruit_notification")
-    finally:
-        lift_faults(synced)
+    await failing_pass(synced, "Client call, throttled once")
     [(retry, _)] = queued.take()
 
     # The user's next change comes before the retry: its pass writes both.
@@ -186,13 +188,7 @@ async def test_a_retry_that_finds_the_lease_held_leaves_it_to_the_holder_and_che
 ) -> None:
     ctx, key = synced.ctx, synced.connection.key
     queued = QueuedSyncs(ctx, monkeypatch)
-    await refuse_outlook_writes_to(synced, "Alice: client call")
-    synced.tick()
-    rename_in_recruit(synced, "Alice: client call", "Client call, retried by the holder")
-    try:
-        await synced.sync(reason="recruit_notification")
-    finally:
-        lift_faults(synced)
+    await failing_pass(synced, "Client call, retried by the holder")
     [(retry, _)] = queued.take()
     lease = await ctx.syncstate.try_acquire(key, "calendar", "another-worker", ctx.clock(), 60)
     assert lease is not None
