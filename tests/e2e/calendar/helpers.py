@@ -33,14 +33,21 @@ QUIET_SECONDS = (
 DEADLINE_SECONDS = 60.0
 
 
-def recruit_events(recruit: RecruitEmulator, email: str) -> dict[str, dict[str, Any]]:
-    """The user's Recruit Events by title (the seed and the tests give each a distinct title)."""
+def recruit_records(
+    recruit: RecruitEmulator, email: str, module: str, name: str
+) -> dict[str, dict[str, Any]]:
+    """The first 200 records of a module the user sees, by the value of field `name`."""
     with recruit.client_for(email) as client:
-        response = client.get("/Events", params={"per_page": 200})
+        response = client.get(f"/{module}", params={"per_page": 200})
     if response.status_code == 204:
         return {}
     response.raise_for_status()
-    return {str(record["Event_Title"]): record for record in response.json()["data"]}
+    return {str(record[name]): record for record in response.json()["data"]}
+
+
+def recruit_events(recruit: RecruitEmulator, email: str) -> dict[str, dict[str, Any]]:
+    """The user's Recruit Events by title (the seed and the tests give each a distinct title)."""
+    return recruit_records(recruit, email, "Events", "Event_Title")
 
 
 def outlook_events(outlook: Outlook) -> dict[str, dict[str, Any]]:
@@ -65,11 +72,14 @@ def soon(days: int, hour: int = 9) -> datetime:
     return (datetime.now(UTC) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def graph_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, Any]]:
-    """The subscriptions a delegated user's sign-in owns (non-SSO users' subscriptions are theirs)."""
+def graph_subscriptions(
+    graph: GraphEmulatorHandle, email: str, token: str | None = None
+) -> list[dict[str, Any]]:
+    """The subscriptions a delegated user's sign-in owns (non-SSO users' subscriptions are theirs), or those
+    the holder of `token` owns."""
     response = httpx.get(
         f"{graph.base_url}/v1.0/subscriptions",
-        headers={"Authorization": f"Bearer {graph.token_for(email)}"},
+        headers={"Authorization": f"Bearer {token or graph.token_for(email)}"},
         trust_env=False,
     )
     response.raise_for_status()

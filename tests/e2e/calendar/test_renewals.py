@@ -111,13 +111,7 @@ def app_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, 
         trust_env=False,
     )
     token.raise_for_status()
-    response = httpx.get(
-        f"{graph.base_url}/v1.0/subscriptions",
-        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
-        trust_env=False,
-    )
-    response.raise_for_status()
-    return list(response.json()["value"])
+    return graph_subscriptions(graph, email, token=str(token.json()["access_token"]))
 
 
 def changes_still_sync_both_ways(

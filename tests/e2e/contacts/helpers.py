@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
+from tests.e2e.calendar.helpers import recruit_records
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
@@ -36,12 +37,8 @@ class OutlookContacts:
 
 
 def recruit_contacts(recruit: RecruitEmulator, email: str) -> dict[str, dict[str, Any]]:
-    with recruit.client_for(email) as client:
-        response = client.get("/Contacts", params={"per_page": 200})
-    if response.status_code == 204:
-        return {}
-    response.raise_for_status()
-    return {str(c["Last_Name"]): c for c in response.json()["data"]}
+    """The user's Recruit Contacts by last name (the tests give each a distinct one)."""
+    return recruit_records(recruit, email, "Contacts", "Last_Name")
 
 
 def enable_contacts(browser: httpx.Client, graph: GraphEmulatorHandle, email: str) -> OutlookContacts:
