@@ -25,6 +25,7 @@ import httpx
 from bench.common import (
     OUTLOOK_REQUESTS_PER_WINDOW,
     OUTLOOK_WINDOW_SECONDS,
+    container_size,
     cpu_seconds,
     delta,
     emulator_token,
@@ -73,20 +74,6 @@ def seed_events(recruit_url: str, count: int) -> None:
             http.post("/recruit/v2/Events", json={"data": records, "trigger": []}).raise_for_status()
 
 
-def calendar_size(graph_url: str, mailbox_token: str) -> int:
-    headers = {"Authorization": f"Bearer {mailbox_token}"}
-    with httpx.Client(base_url=f"{graph_url}/v1.0/me", headers=headers, trust_env=False, timeout=60) as http:
-        calendars = http.get("/calendars").json()["value"]
-        [calendar] = [c for c in calendars if c["name"] == CALENDAR_NAME]
-        url: str | None = f"/calendars/{calendar['id']}/events?$top=1000&$select=id"
-        count = 0
-        while url:
-            page = http.get(url).json()
-            count += len(page["value"])
-            url = page.get("@odata.nextLink")
-        return count
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -124,7 +111,9 @@ def main() -> int:
             graph_after, recruit_after = stats(graph_url), stats(recruit_url)
             http_requests = stack.wire.requests - wire_before[0]
             batches = stack.wire.batches - wire_before[1]
-            copied = calendar_size(graph_url, emulator_token(graph_url))
+            copied = container_size(
+                graph_url, emulator_token(graph_url), "calendars", "name", CALENDAR_NAME, "events"
+            )
         finally:
             stack.stop()
 

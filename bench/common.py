@@ -283,3 +283,21 @@ def wait_until_idle(base_urls: list[str], quiet_seconds: float, timeout: float) 
         elif time.monotonic() - since >= quiet_seconds:
             return since
     raise RuntimeError(f"the stack did not fall idle within {timeout:.0f} s")
+
+
+def container_size(
+    graph_url: str, mailbox_token: str, containers: str, name_field: str, name: str, items: str
+) -> int:
+    """How many items the signed-in mailbox's container named `name` holds, paging through them, e.g.
+    `container_size(url, token, "calendars", "name", "Zoho Recruit", "events")`."""
+    headers = {"Authorization": f"Bearer {mailbox_token}"}
+    with httpx.Client(base_url=f"{graph_url}/v1.0/me", headers=headers, trust_env=False, timeout=60) as http:
+        found = http.get(f"/{containers}").json()["value"]
+        [container] = [c for c in found if c[name_field] == name]
+        url: str | None = f"/{containers}/{container['id']}/{items}?$top=1000&$select=id"
+        count = 0
+        while url:
+            page = http.get(url).json()
+            count += len(page["value"])
+            url = page.get("@odata.nextLink")
+        return count

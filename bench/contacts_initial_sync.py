@@ -22,6 +22,7 @@ import httpx
 from bench.common import (
     OUTLOOK_REQUESTS_PER_WINDOW,
     OUTLOOK_WINDOW_SECONDS,
+    container_size,
     cpu_seconds,
     emulator_token,
     graph_operations,
@@ -65,20 +66,6 @@ def seed_contacts(recruit_url: str, count: int) -> None:
             ).raise_for_status()
 
 
-def folder_size(graph_url: str, mailbox_token: str) -> int:
-    headers = {"Authorization": f"Bearer {mailbox_token}"}
-    with httpx.Client(base_url=f"{graph_url}/v1.0/me", headers=headers, trust_env=False, timeout=60) as http:
-        folders = http.get("/contactFolders").json()["value"]
-        [folder] = [f for f in folders if f["displayName"] == "Zoho Recruit Contacts"]
-        url: str | None = f"/contactFolders/{folder['id']}/contacts?$top=1000&$select=id"
-        count = 0
-        while url:
-            page = http.get(url).json()
-            count += len(page["value"])
-            url = page.get("@odata.nextLink")
-        return count
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -111,7 +98,14 @@ def main() -> int:
             wall = time.monotonic() - started
             cpu = cpu_seconds(stack.devhost_pid) - cpu_before
             graph_after, recruit_after = stats(graph_url), stats(recruit_url)
-            copied = folder_size(graph_url, emulator_token(graph_url))
+            copied = container_size(
+                graph_url,
+                emulator_token(graph_url),
+                "contactFolders",
+                "displayName",
+                "Zoho Recruit Contacts",
+                "contacts",
+            )
         finally:
             stack.stop()
 
