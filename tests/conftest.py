@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.graph_emulator",
     "tests.fixtures.recruit_emulator",
     "tests.fixtures.stack",
+    "tests.fixtures.webhook_receiver",
 ]
 
 # Tests assert behaviour, never wall-clock time: Hypothesis's per-example deadline and its "input generation

@@ -1,80 +1,21 @@
-"""Shared pieces for the Graph emulator tests: an httpx client per user, and a webhook receiver that
-answers the validation handshake (or not) and records notifications.
+"""Shared pieces for the Graph emulator tests: an httpx client per user (the webhook receiver lives in
+tests/fixtures/webhook_receiver.py, shared with the conformance suite).
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
-from local.emulators.kit.serve import Listener, ServerThread, free_port
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 
 ALICE = "alice@contoso.example"
 CAROL = "carol@contoso.example"
 BOB = "bob@fabrikam.example"
 TAG_ID = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name ZohoRecruitId"
-
-
-@dataclass
-class Receiver:
-    """A webhook endpoint; `mode` "wrong" answers the handshake wrongly, `failures_left` answers 500s."""
-
-    url: str
-    mode: str = "echo"
-    notifications: list[dict[str, Any]] = field(default_factory=list)
-    posts: int = 0
-    failures_left: int = 0
-
-    def clear(self) -> None:
-        self.mode, self.notifications, self.posts, self.failures_left = "echo", [], 0, 0
-
-    async def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool]) -> None:
-        deadline = time.monotonic() + 10.0
-        while not predicate(list(self.notifications)):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"notifications never matched; got {self.notifications}")
-            await asyncio.sleep(0.05)
-
-
-def _receiver_app(receiver: Receiver) -> Starlette:
-    async def hook(request: Request) -> Response:
-        token = request.query_params.get("validationToken")
-        if token is not None:
-            return PlainTextResponse(token if receiver.mode != "wrong" else token[::-1])
-        receiver.posts += 1
-        if receiver.failures_left > 0:
-            receiver.failures_left -= 1
-            return Response(status_code=500)
-        receiver.notifications.extend((await request.json())["value"])
-        return Response(status_code=202)
-
-    return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
-
-
-@pytest.fixture(scope="session")
-def receiver_server() -> Iterator[Receiver]:
-    port = free_port()
-    receiver = Receiver(f"http://127.0.0.1:{port}/hook")
-    server = ServerThread(_receiver_app(receiver), [Listener(port)]).start()
-    yield receiver
-    server.stop()
-
-
-@pytest.fixture
-def receiver(receiver_server: Receiver) -> Receiver:
-    receiver_server.clear()
-    return receiver_server
 
 
 @pytest.fixture

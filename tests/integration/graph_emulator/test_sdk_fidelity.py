@@ -37,8 +37,9 @@ from msgraph.generated.users.item.events.item.event_item_request_builder import 
 from msgraph.graph_request_adapter import GraphRequestAdapter
 
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.webhook_receiver import Receiver
 
-from .conftest import ALICE, TAG_ID, Receiver
+from .conftest import ALICE, TAG_ID
 
 SCOPES = ["https://graph.microsoft.com/.default"]
 

@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.webhook_receiver import Receiver
 
-from .conftest import ALICE, CAROL, Receiver, event_body
+from .conftest import ALICE, CAROL, event_body
 
 Clients = Callable[[str], httpx.AsyncClient]
 
