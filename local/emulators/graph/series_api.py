@@ -194,6 +194,8 @@ class SeriesApi:
         exception.extended.update(extended)
         exception.modified, exception.change_key, exception.seq = now, new_change_key(), self.store.next_seq()
         master.exceptions[instance.id] = exception
+        # Notified like any event change of the calendar (concepts/webhooks.md); that the id is the
+        # occurrence's and the type `updated` is the emulator's choice: the pages do not say.
         self.store.notify(mailbox, calendar, instance.id, "updated", exception.etag)
         _, updated = self._occurrence(request, mailbox)
         return JSONResponse(render_event(request, mailbox, updated, []))
