@@ -1,6 +1,10 @@
 """JSON `$batch`: up to 20 requests run through the emulator's own app, honouring `dependsOn`.
 
-Inner requests pass the same throttling, faults and stats as direct ones; they run one after another.
+Source: concepts/json-batching.md. Request ids are "Not case-sensitive. Must be unique in the batch,
+otherwise, the batch request fails with a `400` error code", so "a" and "A" are duplicates and
+`dependsOn` matches ids without regard to case. A failed dependency gives 424.
+Inner requests pass the same throttling, faults and
+stats as direct ones; they run one after another.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from .errors import bad_request
+from .errors import bad_request, error_body
 
 MAX_REQUESTS = 20
 _HOP_HEADERS = {"content-length", "transfer-encoding", "connection", "date", "server"}
@@ -36,9 +40,14 @@ class Batch:
             raise bad_request("A batch needs at least one request.", "BadRequest")
         if len(requests) > MAX_REQUESTS:
             raise bad_request(f"A batch holds at most {MAX_REQUESTS} requests.", "BadRequest")
-        ids = [str(r.get("id", "")) for r in requests]
+        if not all(isinstance(r, dict) for r in requests):
+            raise bad_request("Every batch request must be a JSON object.", "BadRequest")
+        ids = [str(r.get("id", "")).casefold() for r in requests]
         if len(set(ids)) != len(ids) or "" in ids:
-            raise bad_request("Every batch request needs a unique id.", "BadRequest")
+            raise bad_request(
+                "Every batch request needs an id, unique in the batch (ids are not case-sensitive).",
+                "BadRequest",
+            )
         statuses: dict[str, int] = {}
         responses: list[dict[str, Any]] = []
         authorization = request.headers.get("authorization")
@@ -47,17 +56,17 @@ class Batch:
         async with httpx.AsyncClient(transport=transport, base_url=base_url, trust_env=False) as client:
             for item in requests:
                 item_id = str(item["id"])
-                depends = [str(d) for d in item.get("dependsOn") or []]
+                depends = [str(d).casefold() for d in item.get("dependsOn") or []]
                 if any(statuses.get(d, 424) >= 400 for d in depends):
                     answer: dict[str, Any] = {
                         "id": item_id,
                         "status": 424,
                         "headers": {"Content-Type": "application/json"},
-                        "body": {"error": {"code": "FailedDependency", "message": "A dependency failed."}},
+                        "body": error_body("FailedDependency", "A dependency failed."),
                     }
                 else:
                     answer = await self._one(client, item, authorization)
-                statuses[item_id] = int(answer["status"])
+                statuses[item_id.casefold()] = int(answer["status"])
                 responses.append(answer)
         return JSONResponse({"responses": responses})
 

@@ -1,17 +1,16 @@
-"""Events and contacts as Graph shapes them: which properties a write may carry, and the JSON a read returns.
+"""Events and contacts as Graph takes them: which properties a write may carry, the rules a write must meet.
 
 Unknown properties answer 400 like Graph; read-only ones that clients echo back are ignored.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, time
 from typing import Any
 
+from .bodies import stored_body
 from .errors import bad_request
-from .store import Container, Item
-from .timezones import parse_wall_time, render, resolve_zone
+from .timezones import parse_wall_time, require_zone
 
 EVENT_FIELDS = {
     "subject", "body", "start", "end", "isAllDay", "location", "locations", "reminderMinutesBeforeStart",
@@ -59,10 +58,7 @@ def _clean(body: Any, allowed: set[str], type_name: str) -> dict[str, Any]:
 def _check_time(value: Any, name: str) -> datetime:
     if not isinstance(value, dict) or not value.get("dateTime") or not value.get("timeZone"):
         raise bad_request(f"'{name}' needs dateTime and timeZone.", "ErrorInvalidRequest")
-    if resolve_zone(str(value["timeZone"])) is None:
-        raise bad_request(
-            f"Time zone '{value['timeZone']}' is not supported.", "TimeZoneNotSupportedException"
-        )
+    require_zone(str(value["timeZone"]))
     try:
         return parse_wall_time(str(value["dateTime"]))
     except ValueError as exc:
@@ -81,14 +77,20 @@ def check_event(merged: dict[str, Any]) -> None:
             )
     elif end < start:
         raise bad_request("The end of an event cannot be before its start.", "ErrorInvalidRequest")
-    body = merged.get("body")
-    if body is not None and (not isinstance(body, dict) or body.get("contentType", "text").lower() not in
-                             ("text", "html")):  # fmt: skip
-        raise bad_request("body.contentType must be text or html.", "RequestBodyRead")
 
 
 def clean_event(body: Any) -> dict[str, Any]:
-    return _clean(body, EVENT_FIELDS, "event")
+    """The written properties, with the body already as Exchange stores it (HTML; see bodies.py)."""
+    cleaned = _clean(body, EVENT_FIELDS, "event")
+    if "body" in cleaned:
+        item_body = cleaned["body"]
+        if not isinstance(item_body, dict) or str(item_body.get("contentType", "text")).lower() not in (
+            "text",
+            "html",
+        ):
+            raise bad_request("body.contentType must be text or html.", "RequestBodyRead")
+        cleaned["body"] = stored_body(item_body)
+    return cleaned
 
 
 def clean_contact(body: Any) -> dict[str, Any]:
@@ -97,94 +99,3 @@ def clean_contact(body: Any) -> dict[str, Any]:
         if key in cleaned and not isinstance(cleaned[key], list):
             raise bad_request(f"'{key}' must be a list.", "RequestBodyRead")
     return cleaned
-
-
-def _base(item: Item) -> dict[str, Any]:
-    return {
-        "@odata.etag": item.etag,
-        "id": item.id,
-        "createdDateTime": item.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "lastModifiedDateTime": item.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "changeKey": item.change_key,
-        "categories": item.fields.get("categories", []),
-    }
-
-
-def _expanded(item: Item, expand_ids: list[str]) -> dict[str, Any]:
-    if not expand_ids:
-        return {}
-    wanted = {i.lower() for i in expand_ids}
-    props = [{"id": k, "value": v} for k, v in item.extended.items() if k.lower() in wanted]
-    return {"singleValueExtendedProperties": props}
-
-
-def event_view(item: Item, owner: dict[str, Any], zone: str, expand_ids: list[str]) -> dict[str, Any]:
-    fields = item.fields
-    all_day = bool(fields.get("isAllDay"))
-    body = fields.get("body") or {"contentType": "text", "content": ""}
-    recurrence = fields.get("recurrence")
-    view = _base(item) | {
-        "transactionId": fields.get("transactionId"),
-        "originalStartTimeZone": fields["start"]["timeZone"],
-        "originalEndTimeZone": fields["end"]["timeZone"],
-        "iCalUId": "040000008200E00074C5B7101A82E008"
-        + hashlib.sha256(item.id.encode()).hexdigest()[:56].upper(),
-        "reminderMinutesBeforeStart": fields.get("reminderMinutesBeforeStart", 15),
-        "isReminderOn": fields.get("isReminderOn", True),
-        "hasAttachments": False,
-        "subject": fields.get("subject", ""),
-        "bodyPreview": str(body.get("content", ""))[:255],
-        "importance": fields.get("importance", "normal"),
-        "sensitivity": fields.get("sensitivity", "normal"),
-        "isAllDay": all_day,
-        "isCancelled": False,
-        "isOrganizer": True,
-        "responseRequested": fields.get("responseRequested", True),
-        "seriesMasterId": None,
-        "showAs": fields.get("showAs", "busy"),
-        "type": "seriesMaster" if recurrence else "singleInstance",
-        "webLink": f"https://outlook.office365.com/owa/?itemid={item.id}",
-        "body": body,
-        "start": render(fields["start"], zone, all_day),
-        "end": render(fields["end"], zone, all_day),
-        "location": fields.get("location") or {"displayName": ""},
-        "locations": fields.get("locations", []),
-        "recurrence": recurrence,
-        "attendees": fields.get("attendees", []),
-        "organizer": {
-            "emailAddress": {"name": owner.get("displayName", ""), "address": owner.get("mail", "")}
-        },
-    }
-    return view | _expanded(item, expand_ids)
-
-
-def contact_view(item: Item, container: Container, expand_ids: list[str]) -> dict[str, Any]:
-    fields = item.fields
-    display = fields.get("displayName") or " ".join(
-        part for part in (fields.get("givenName"), fields.get("surname")) if part
-    )
-    view = _base(item) | {"parentFolderId": container.id, "displayName": display}
-    for key in ("emailAddresses", "businessPhones", "homePhones", "imAddresses", "children"):
-        view[key] = fields.get(key, [])
-    for key in sorted(CONTACT_FIELDS - set(view) - {"singleValueExtendedProperties"}):
-        view[key] = fields.get(key, {} if key.endswith("Address") else None)
-    return view | _expanded(item, expand_ids)
-
-
-def container_view(container: Container, owner: dict[str, Any]) -> dict[str, Any]:
-    if container.kind == "calendar":
-        return {
-            "@odata.etag": f'W/"{container.change_key}"',
-            "id": container.id,
-            "name": container.name,
-            "color": "auto",
-            "hexColor": "",
-            "isDefaultCalendar": container.is_default,
-            "changeKey": container.change_key,
-            "canShare": True,
-            "canViewPrivateItems": True,
-            "canEdit": True,
-            "isRemovable": not container.is_default,
-            "owner": {"name": owner.get("displayName", ""), "address": owner.get("mail", "")},
-        }
-    return {"id": container.id, "displayName": container.name, "parentFolderId": "AAMkAGIroot"}

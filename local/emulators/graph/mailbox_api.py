@@ -1,15 +1,17 @@
-"""The `/v1.0` mailbox resources: users, calendars and contact folders, events and contacts, and both deltas.
+"""The `/v1.0` mailbox resources: events and contacts (list, create, get, update, delete), both deltas, and
+the routing of every mailbox route in its `/me/...` and `/users/{id | userPrincipalName}/...` forms.
 
-Every route exists in the `/me/...` and `/users/{user}/...` forms; calendar and contact handlers share code.
+Sources: api/user-list-events.md, api/user-post-events.md, api/event-get.md, api/event-update.md,
+api/event-delete.md, api/user-list-contacts.md, api/user-post-contacts.md, api/contact-get.md,
+api/contact-update.md, api/contact-delete.md, api/event-delta.md, api/contact-delta.md (which also serves
+`/me/contacts/delta` for the default folder). Events are rendered by preferences.render_event.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,33 +20,28 @@ from starlette.routing import BaseRoute, Route
 from .access import AccessControl
 from .delta import DEFAULT_PAGE_SIZE, DeltaBook
 from .errors import GraphError, bad_request, not_found
-from .items import check_event, clean_contact, clean_event, contact_view, container_view, event_view
-from .odata import Query, apply_select
+from .folders_api import FoldersApi, Table
+from .item_views import contact_view
+from .items import check_event, clean_contact, clean_event
+from .odata import Query, apply_select, metadata_root, page
+from .photos import PhotosApi
+from .preferences import preferences, render_event
+from .respond import read_json, respond
 from .store import CALENDAR, CONTACTS, Container, Item, Mailbox, Store
-from .timezones import preferred_zone, to_utc
-
-_MAX_PAGE = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)", re.IGNORECASE)
+from .timezones import to_utc
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     container_param: str
-    container_name_field: str
     clean: Callable[[Any], dict[str, Any]]
 
 
 KINDS = {
-    CALENDAR: Kind(CALENDAR, "calendar_id", "name", clean_event),
-    CONTACTS: Kind(CONTACTS, "folder_id", "displayName", clean_contact),
+    CALENDAR: Kind(CALENDAR, "calendar_id", clean_event),
+    CONTACTS: Kind(CONTACTS, "folder_id", clean_contact),
 }
-
-
-async def _json(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise bad_request("The request body is not valid JSON.", "RequestBodyRead") from exc
 
 
 def _check_if_match(request: Request, item: Item) -> None:
@@ -58,15 +55,23 @@ class MailboxApi:
         self.store = store
         self.access = access
         self.deltas = deltas
+        self.folders = FoldersApi(store, access)
+        self.photos = PhotosApi(store, access)
 
     # --- rendering ---
 
     def render(self, request: Request, mailbox: Mailbox, container: Container, item: Item,
                expand_ids: list[str]) -> dict[str, Any]:  # fmt: skip
         if container.kind == CALENDAR:
-            zone = preferred_zone(request.headers.get("prefer", ""))
-            return event_view(item, mailbox.user, zone, expand_ids)
+            return render_event(request, item, mailbox.user, expand_ids)
         return contact_view(item, container, expand_ids)
+
+    @staticmethod
+    def _applied(request: Request, kind: str) -> dict[str, str] | None:
+        """`Preference-Applied` for responses that carry events (see preferences.py)."""
+        if kind != CALENDAR:
+            return None
+        return preferences(request).applied() or None
 
     def _container(self, request: Request, mailbox: Mailbox, kind: str) -> Container:
         return mailbox.container(kind, request.path_params.get(KINDS[kind].container_param))
@@ -80,72 +85,6 @@ class MailboxApi:
             return container, container.items[item_id]
         return mailbox.find_item(kind, item_id)
 
-    # --- users ---
-
-    async def get_user(self, request: Request) -> Response:
-        mailbox = self.access.check(request, "user", write=False)
-        user = mailbox.user
-        return JSONResponse(
-            {
-                "id": mailbox.id,
-                "displayName": user.get("displayName"),
-                "mail": user.get("mail"),
-                "userPrincipalName": user.get("mail"),
-                "givenName": user.get("givenName"),
-                "surname": user.get("surname"),
-            }
-        )
-
-    async def get_mailbox_settings(self, request: Request) -> Response:
-        mailbox = self.access.check(request, "user", write=False)
-        return JSONResponse(
-            {"timeZone": mailbox.user.get("timeZone", "UTC"), "language": {"locale": "en-US"}}
-        )
-
-    # --- containers ---
-
-    def container_routes(self, kind: str, collection: str) -> list[tuple[str, str, Callable[..., Any]]]:
-        param = KINDS[kind].container_param
-
-        async def list_containers(request: Request) -> Response:
-            mailbox = self.access.check(request, kind, write=False)
-            query = Query(request.query_params, default_top=100)
-            views = [
-                container_view(c, mailbox.user)
-                for c in mailbox.containers.values()
-                if c.kind == kind and (kind == CALENDAR or not c.is_default)
-            ]
-            views = [v for v in views if query.matches_field(v)]
-            return JSONResponse({"value": views[query.skip : query.skip + query.top]})
-
-        async def create_container(request: Request) -> Response:
-            mailbox = self.access.check(request, kind, write=True)
-            body = await _json(request)
-            name = body.get(KINDS[kind].container_name_field) if isinstance(body, dict) else None
-            if not isinstance(name, str) or not name.strip():
-                raise bad_request(f"'{KINDS[kind].container_name_field}' is required.")
-            container = self.store.add_container(mailbox, kind, name)
-            return JSONResponse(container_view(container, mailbox.user), status_code=201)
-
-        async def get_container(request: Request) -> Response:
-            mailbox = self.access.check(request, kind, write=False)
-            return JSONResponse(container_view(self._container(request, mailbox, kind), mailbox.user))
-
-        async def delete_container(request: Request) -> Response:
-            mailbox = self.access.check(request, kind, write=True)
-            self.store.delete_container(mailbox, self._container(request, mailbox, kind))
-            return Response(status_code=204)
-
-        routes: list[tuple[str, str, Callable[..., Any]]] = [
-            (f"/{collection}", "GET", list_containers),
-            (f"/{collection}", "POST", create_container),
-            (f"/{collection}/{{{param}}}", "GET", get_container),
-            (f"/{collection}/{{{param}}}", "DELETE", delete_container),
-        ]
-        if kind == CALENDAR:
-            routes.append(("/calendar", "GET", get_container))
-        return routes
-
     # --- items ---
 
     async def list_items(self, request: Request, kind: str) -> Response:
@@ -156,47 +95,50 @@ class MailboxApi:
         items = [i for i in items if query.matches_extended(i.extended)]
         views = [self.render(request, mailbox, container, i, query.expand_ids) for i in items]
         views = [apply_select(v, query.select) for v in views if query.matches_field(v)]
-        answer: dict[str, Any] = {"value": views[query.skip : query.skip + query.top]}
-        if query.skip + query.top < len(views):
-            params = dict(request.query_params) | {
-                "$skip": str(query.skip + query.top),
-                "$top": str(query.top),
-            }
-            answer["@odata.nextLink"] = f"{request.url.replace(query='')}?{urlencode(params)}"
-        return JSONResponse(answer)
+        return respond(
+            request, mailbox.id, page(request, views, query), headers=self._applied(request, kind),
+            select=query.select,
+        )  # fmt: skip
 
     async def create_item(self, request: Request, kind: str) -> Response:
         mailbox = self.access.check(request, kind, write=True)
         container = self._container(request, mailbox, kind)
-        fields = KINDS[kind].clean(await _json(request))
+        fields = KINDS[kind].clean(await read_json(request))
+        headers = self._applied(request, kind)
         if kind == CALENDAR:
+            # resources/event.md, transactionId: "A custom identifier specified by a client app for the server
+            # to avoid redundant POST operations in case of client retries to create the same event". A repeat
+            # answers 201 with the event already created (a live-verified public report: "a repeated body +
+            # transactionId returns the same event ID").
             existing_id = mailbox.transactions.get(str(fields.get("transactionId") or ""))
             if existing_id:
                 existing_container, existing = mailbox.find_item(CALENDAR, existing_id)
                 view = self.render(request, mailbox, existing_container, existing, [])
-                return JSONResponse(view, status_code=201)
+                return respond(request, mailbox.id, view, 201, headers=headers, entity=True)
             check_event(fields)
         item = self.store.add_item(mailbox, container, fields)
-        return JSONResponse(self.render(request, mailbox, container, item, []), status_code=201)
+        view = self.render(request, mailbox, container, item, [])
+        return respond(request, mailbox.id, view, 201, headers=headers, entity=True)
 
     async def get_item(self, request: Request, kind: str) -> Response:
         mailbox = self.access.check(request, kind, write=False)
         container, item = self._item(request, mailbox, kind)
         query = Query(request.query_params)
-        view = self.render(request, mailbox, container, item, query.expand_ids)
-        return JSONResponse(apply_select(view, query.select))
+        view = apply_select(self.render(request, mailbox, container, item, query.expand_ids), query.select)
+        return respond(request, mailbox.id, view, headers=self._applied(request, kind), select=query.select)
 
     async def update_item(self, request: Request, kind: str) -> Response:
         mailbox = self.access.check(request, kind, write=True)
         container, item = self._item(request, mailbox, kind)
         _check_if_match(request, item)
-        changes = KINDS[kind].clean(await _json(request))
+        changes = KINDS[kind].clean(await read_json(request))
         if kind == CALENDAR:
             check_event(
                 item.fields | {k: v for k, v in changes.items() if k != "singleValueExtendedProperties"}
             )
         self.store.update_item(mailbox, container, item, changes)
-        return JSONResponse(self.render(request, mailbox, container, item, []))
+        view = self.render(request, mailbox, container, item, [])
+        return respond(request, mailbox.id, view, headers=self._applied(request, kind))
 
     async def delete_item(self, request: Request, kind: str) -> Response:
         mailbox = self.access.check(request, kind, write=True)
@@ -217,8 +159,8 @@ class MailboxApi:
             )
         if kind == CONTACTS and any(p in params for p in ("$expand", "$filter")):
             raise bad_request("contacts delta supports only $select.", "BadRequest")
-        prefer = _MAX_PAGE.search(request.headers.get("prefer", ""))
-        page_size = max(1, int(prefer.group(1))) if prefer else DEFAULT_PAGE_SIZE
+        prefs = preferences(request)
+        page_size = prefs.max_page_size or DEFAULT_PAGE_SIZE
         select = Query(params).select if kind == CONTACTS else None
 
         def render(item: Item) -> dict[str, Any]:
@@ -242,18 +184,20 @@ class MailboxApi:
                 window = (start, end)
             cursor = self.deltas.start(mailbox, container, window, select, self.store.seq, render)
         link_base = str(request.url.replace(query=""))
-        headers = {"Preference-Applied": f"odata.maxpagesize={page_size}"} if prefer else None
-        return JSONResponse(self.deltas.page(cursor, page_size, link_base), headers=headers)
+        if kind == CALENDAR:
+            applied = prefs.applied(paged=True)
+        else:
+            applied = {"Preference-Applied": f"odata.maxpagesize={page_size}"} if prefs.max_page_size else {}
+        # api/event-delta.md and api/contact-delta.md responses: "$metadata#Collection(event)" / "(contact)".
+        entity = "event" if kind == CALENDAR else "contact"
+        body = {"@odata.context": f"{metadata_root(request)}#Collection({entity})"}
+        body |= self.deltas.page(cursor, page_size, link_base)
+        return JSONResponse(body, headers=applied or None)
 
     # --- routing ---
 
     def routes(self) -> list[BaseRoute]:
-        table: list[tuple[str, str, Callable[..., Any]]] = [
-            ("", "GET", self.get_user),
-            ("/mailboxSettings", "GET", self.get_mailbox_settings),
-            *self.container_routes(CALENDAR, "calendars"),
-            *self.container_routes(CONTACTS, "contactFolders"),
-        ]
+        table: Table = [*self.folders.table(), *self.photos.table()]
         item_paths = {
             CALENDAR: (
                 ["/calendars/{calendar_id}/events", "/calendar/events", "/events"],
@@ -262,18 +206,19 @@ class MailboxApi:
                     "/calendar/events/{item_id}",
                     "/events/{item_id}",
                 ],
-                "/calendars/{calendar_id}/calendarView/delta",
+                ["/calendars/{calendar_id}/calendarView/delta"],
             ),
             CONTACTS: (
                 ["/contactFolders/{folder_id}/contacts", "/contacts"],
                 ["/contactFolders/{folder_id}/contacts/{item_id}", "/contacts/{item_id}"],
-                "/contactFolders/{folder_id}/contacts/delta",
+                ["/contactFolders/{folder_id}/contacts/delta", "/contacts/delta"],
             ),
         }
-        for kind, (collections, members, delta_path) in item_paths.items():
-            # The SDK calls the function form `delta()`; Graph accepts both.
-            table.append((delta_path, "GET", self._bind(self.delta, kind)))
-            table.append((delta_path + "()", "GET", self._bind(self.delta, kind)))
+        for kind, (collections, members, delta_paths) in item_paths.items():
+            for delta_path in delta_paths:
+                # The SDK calls the function form `delta()`; Graph accepts both.
+                table.append((delta_path, "GET", self._bind(self.delta, kind)))
+                table.append((delta_path + "()", "GET", self._bind(self.delta, kind)))
             for path in collections:
                 table.append((path, "GET", self._bind(self.list_items, kind)))
                 table.append((path, "POST", self._bind(self.create_item, kind)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .bodies import stored_body
 from .errors import GraphError, not_found
 
 CALENDAR = "calendar"
@@ -41,6 +42,8 @@ class Item:
     # occurrences (occurrence id -> seq of the cancellation), kept by series_api.py.
     exceptions: dict[str, Item] = field(default_factory=dict)
     cancelled: dict[str, int] = field(default_factory=dict)
+    # A contact's photo: (bytes, media type), or None.
+    photo: tuple[bytes, str] | None = None
 
     @property
     def etag(self) -> str:
@@ -55,6 +58,8 @@ class Container:
     is_default: bool
     change_key: str
     items: dict[str, Item] = field(default_factory=dict)
+    # Writable properties other than the name (a calendar's color), as last written.
+    props: dict[str, Any] = field(default_factory=dict)
     # (seq, item id) of deleted items, for delta.
     tombstones: list[tuple[int, str]] = field(default_factory=list)
 
@@ -124,7 +129,10 @@ class Store:
                 calendar = self.add_container(mailbox, CALENDAR, "Calendar", is_default=True)
                 folder = self.add_container(mailbox, CONTACTS, "Contacts", is_default=True)
                 for event in user.get("events", []):
-                    self.add_item(mailbox, calendar, copy.deepcopy(event), notify=False)
+                    fields = copy.deepcopy(event)
+                    if "body" in fields:
+                        fields["body"] = stored_body(fields["body"])  # Exchange keeps HTML (bodies.py)
+                    self.add_item(mailbox, calendar, fields, notify=False)
                 for contact in user.get("contacts", []):
                     self.add_item(mailbox, folder, copy.deepcopy(contact), notify=False)
 
@@ -151,12 +159,27 @@ class Store:
 
     # --- containers ---
 
-    def add_container(self, mailbox: Mailbox, kind: str, name: str, is_default: bool = False) -> Container:
+    @staticmethod
+    def _check_name_free(mailbox: Mailbox, kind: str, name: str, keep: Container | None = None) -> None:
         for existing in mailbox.containers.values():
-            if existing.kind == kind and existing.name.lower() == name.lower():
+            if existing is not keep and existing.kind == kind and existing.name.lower() == name.lower():
                 raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
+
+    def add_container(self, mailbox: Mailbox, kind: str, name: str, is_default: bool = False) -> Container:
+        self._check_name_free(mailbox, kind, name)
         container = Container(new_id("AAMkAGI"), kind, name, is_default, new_change_key())
         mailbox.containers[container.id] = container
+        return container
+
+    def update_container(
+        self, mailbox: Mailbox, container: Container, name: str | None, props: dict[str, Any]
+    ) -> Container:
+        """Rename and/or set properties; every update gives the container a new change key."""
+        if name is not None:
+            self._check_name_free(mailbox, container.kind, name, keep=container)
+            container.name = name
+        container.props.update(props)
+        container.change_key = new_change_key()
         return container
 
     def delete_container(self, mailbox: Mailbox, container: Container) -> None:
@@ -198,6 +221,13 @@ class Store:
         item.seq = self.next_seq()
         self._changed(mailbox, container, item.id, "updated", item.etag)
         return item
+
+    def set_photo(
+        self, mailbox: Mailbox, container: Container, item: Item, content: bytes, media_type: str
+    ) -> None:
+        """A new photo is a change of the contact (new change key, reported by delta)."""
+        item.photo = (content, media_type)
+        self.update_item(mailbox, container, item, {})
 
     def delete_item(self, mailbox: Mailbox, container: Container, item: Item) -> None:
         del container.items[item.id]
