@@ -26,10 +26,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from .items import event_view
+from .item_views import event_view
+from .preferences import preferences
 from .recurrence import expand
 from .store import Container, Item, Mailbox
-from .timezones import format_graph, preferred_zone, resolve_zone, to_utc
+from .timezones import format_graph, resolve_zone, to_utc
 
 _OCCURRENCE_PREFIX = "AAMkAOcc"
 _START_KEY = "%Y%m%dT%H%M%SZ"
@@ -215,11 +216,12 @@ def render_event(
 ) -> dict[str, Any]:
     """THE rendering of every event the calendarView, instances, delta and occurrence routes return.
 
-    The `Prefer` handling (time zone today) lives here so that one place decides how events look.
+    Time zone and body format follow the request's `Prefer` header (preferences.py), as for stored events.
     """
-    zone = preferred_zone(request.headers.get("prefer", ""))
+    prefs = preferences(request)
+    zone, body_type = prefs.time_zone or "UTC", prefs.body_content_type
     if instance.type == "singleInstance":
-        return event_view(instance.item, mailbox.user, zone, expand_ids)
+        return event_view(instance.item, mailbox.user, zone, expand_ids, body_type)
     master, exception = instance.item, instance.exception
     extended = dict(master.extended) | (exception.extended if exception else {})
     shown = exception or master
@@ -232,7 +234,7 @@ def render_event(
         instance.seq,
         extended,
     )
-    view = event_view(stand_in, mailbox.user, zone, expand_ids)
+    view = event_view(stand_in, mailbox.user, zone, expand_ids, body_type)
     assert instance.original_start is not None
     return view | {
         "type": instance.type,

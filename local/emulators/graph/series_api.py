@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,9 +22,11 @@ from .access import AccessControl
 from .delta import DEFAULT_PAGE_SIZE, DeltaBook, DeltaEntry
 from .errors import GraphError, bad_request, not_found
 from .items import check_event, clean_event
-from .mailbox_api import _MAX_PAGE, MailboxApi, _check_if_match, _json
-from .odata import Query, apply_select
+from .mailbox_api import MailboxApi, _check_if_match
+from .odata import Query, apply_select, metadata_root, page
+from .preferences import preferences
 from .recurrence import RecurrenceError, check
+from .respond import read_json, respond
 from .series import (
     Instance,
     Window,
@@ -91,14 +91,8 @@ class SeriesApi:
         query = Query(request.query_params)
         views = [render_event(request, mailbox, i, query.expand_ids) for i in instances]
         views = [apply_select(v, query.select) for v in views if query.matches_field(v)]
-        answer: dict[str, Any] = {"value": views[query.skip : query.skip + query.top]}
-        if query.skip + query.top < len(views):
-            params = dict(request.query_params) | {
-                "$skip": str(query.skip + query.top),
-                "$top": str(query.top),
-            }
-            answer["@odata.nextLink"] = f"{request.url.replace(query='')}?{urlencode(params)}"
-        return JSONResponse(answer)
+        applied = preferences(request).applied() or None
+        return respond(request, mailbox.id, page(request, views, query), headers=applied, select=query.select)
 
     async def calendar_view(self, request: Request) -> Response:
         mailbox = self.access.check(request, CALENDAR, write=False)
@@ -121,8 +115,8 @@ class SeriesApi:
             raise bad_request(
                 "calendarView delta does not support $select, $expand or $filter.", "BadRequest"
             )
-        prefer = _MAX_PAGE.search(request.headers.get("prefer", ""))
-        page_size = max(1, int(prefer.group(1))) if prefer else DEFAULT_PAGE_SIZE
+        prefs = preferences(request)
+        page_size = prefs.max_page_size or DEFAULT_PAGE_SIZE
 
         def entries(window: Window | None) -> list[DeltaEntry]:
             assert window is not None
@@ -145,8 +139,10 @@ class SeriesApi:
                 mailbox, calendar, window, None, self.store.seq, entries(window)
             )
         link_base = str(request.url.replace(query=""))
-        headers = {"Preference-Applied": f"odata.maxpagesize={page_size}"} if prefer else None
-        return JSONResponse(self.deltas.page(cursor, page_size, link_base), headers=headers)
+        # api/event-delta.md's response: "$metadata#Collection(event)", as mailbox_api.py answers.
+        body = {"@odata.context": f"{metadata_root(request)}#Collection(event)"}
+        body |= self.deltas.page(cursor, page_size, link_base)
+        return JSONResponse(body, headers=prefs.applied(paged=True) or None)
 
     # --- one event by id ---
 
@@ -170,16 +166,16 @@ class SeriesApi:
         mailbox = self.access.check(request, CALENDAR, write=False)
         _, instance = self._occurrence(request, mailbox)
         query = Query(request.query_params)
-        return JSONResponse(
-            apply_select(render_event(request, mailbox, instance, query.expand_ids), query.select)
-        )
+        view = apply_select(render_event(request, mailbox, instance, query.expand_ids), query.select)
+        applied = preferences(request).applied() or None
+        return respond(request, mailbox.id, view, headers=applied, select=query.select)
 
     async def update_occurrence(self, request: Request) -> Response:
         """PATCH on an occurrence makes it an exception (event-update.md); the series keeps the rest."""
         mailbox = self.access.check(request, CALENDAR, write=True)
         calendar, instance = self._occurrence(request, mailbox)
         _check_if_match(request, instance)  # type: ignore[arg-type]
-        changes = clean_event(await _json(request))
+        changes = clean_event(await read_json(request))
         if changes.get("recurrence") is not None:
             raise bad_request("An occurrence or exception of a series cannot have a recurrence.")
         changes.pop("recurrence", None)
@@ -198,7 +194,8 @@ class SeriesApi:
         # occurrence's and the type `updated` is the emulator's choice: the pages do not say.
         self.store.notify(mailbox, calendar, instance.id, "updated", exception.etag)
         _, updated = self._occurrence(request, mailbox)
-        return JSONResponse(render_event(request, mailbox, updated, []))
+        view = render_event(request, mailbox, updated, [])
+        return respond(request, mailbox.id, view, headers=preferences(request).applied() or None)
 
     async def delete_occurrence(self, request: Request) -> Response:
         """DELETE on an occurrence cancels it: calendarView no longer shows it, delta reports it removed."""
@@ -238,7 +235,7 @@ class SeriesApi:
         """A recurrence with a missing or unsupported value answers 400 before anything is stored:
         "Any property that you include that does not have a supported value would result in an error"
         (resources/recurrencepattern.md)."""
-        body = await _json(request)  # Starlette keeps the body, so the handler after this reads it again
+        body = await read_json(request)  # Starlette keeps the body, so the handler after this reads it again
         if isinstance(body, dict) and body.get("recurrence") is not None:
             try:
                 check(body["recurrence"])

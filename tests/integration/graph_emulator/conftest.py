@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.webhook_receiver import Receiver as Receiver  # re-exported: tests import it from here
 
 ALICE = "alice@contoso.example"
 CAROL = "carol@contoso.example"
