@@ -108,4 +108,6 @@ class PhotosApi:
             table.append((f"{base}/photo", "GET", self.metadata))
             table.append((f"{base}/photo/$value", "GET", self.value))
             table.append((f"{base}/photo/$value", "PUT", self.put))
+            # profilephoto-update.md: "You can use either PATCH or PUT for this operation in version 1.0."
+            table.append((f"{base}/photo/$value", "PATCH", self.put))
         return table

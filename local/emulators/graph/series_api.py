@@ -41,8 +41,8 @@ from .series import (
 from .store import CALENDAR, Container, Item, Mailbox, Store, new_change_key
 from .timezones import to_utc
 
-# The window cap the issue tracker reports for real Graph; the v1.0 pages do not state it, nor its error, so
-# the emulator answers Graph's usual 400 ErrorInvalidParameter.
+# The window cap the docs' issue tracker reports for real Graph (microsoftgraph/microsoft-graph-docs-contrib
+# issue 6321, with Graph's error); the v1.0 pages do not state it.
 MAX_WINDOW = timedelta(days=1825)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -67,7 +67,12 @@ def parse_window(request: Request) -> Window:
     if window[1] < window[0]:
         raise bad_request("endDateTime must not be before startDateTime.", "ErrorInvalidParameter")
     if window[1] - window[0] > MAX_WINDOW:
-        raise bad_request("The time window may span at most 1825 days.", "ErrorInvalidParameter")
+        # Graph's answer as quoted in microsoftgraph/microsoft-graph-docs-contrib issue 6321.
+        raise bad_request(
+            "Your request can't be completed. The range between the start and end dates is greater than the"
+            " allowed range. Maximum number of days: 1825",
+            "ErrorInvalidRequest",
+        )
     return window
 
 

@@ -62,6 +62,8 @@ class Subscription:
             "creatorId": self.owner.split(":")[-1],
             "includeResourceData": False,
             "latestSupportedTlsVersion": "v1_2",
+            # api/subscription-post-subscriptions.md's response example carries it.
+            "notificationContentType": "application/json",
             "encryptionCertificate": None,
             "encryptionCertificateId": None,
             "notificationQueryOptions": None,

@@ -91,7 +91,8 @@ async def test_calendar_view_without_its_window_or_over_1825_days_is_400(client_
         "/me/calendarView",
         params={"startDateTime": "2026-01-01T00:00:00Z", "endDateTime": "2031-01-02T00:00:00Z"},
     )
-    assert too_long.status_code == 400 and too_long.json()["error"]["code"] == "ErrorInvalidParameter"
+    # Graph's code for this one, as microsoftgraph/microsoft-graph-docs-contrib issue 6321 quotes it.
+    assert too_long.status_code == 400 and too_long.json()["error"]["code"] == "ErrorInvalidRequest"
     not_a_date = await alice.get("/me/calendarView", params={"startDateTime": "soon", "endDateTime": "later"})
     assert not_a_date.status_code == 400
 
