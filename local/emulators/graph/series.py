@@ -117,39 +117,32 @@ def _in_zone(moment: datetime, zone_name: str) -> dict[str, str]:
     return {"dateTime": format_graph(moment.astimezone(zone).replace(tzinfo=None)), "timeZone": zone_name}
 
 
-def series_instances(master: Item, window: Window) -> list[Instance]:
-    """A master's occurrences and exceptions that overlap the window, cancelled ones left out, by start."""
+def _instances(master: Item, window: Window) -> Iterator[Instance]:
+    """Every occurrence or exception of a master first scheduled in the window, cancelled ones left out."""
     fields = master.fields
-    found: list[Instance] = []
-    # An exception moved into the window from an original start outside it must still be found.
-    originals = [parsed[1] for e in master.exceptions.values() if (parsed := parse_occurrence_id(e.id))]
-    wide = (min([window[0], *originals]), max([window[1], *(o + _TICK for o in originals)]))
-    for occurrence in expand(fields["recurrence"], fields["start"], fields["end"], *wide):
+    for occurrence in expand(fields["recurrence"], fields["start"], fields["end"], *window):
         inst_id = occurrence_id(master.id, occurrence.start)
         if inst_id in master.cancelled:
             continue
         exception = master.exceptions.get(inst_id)
         if exception is None:
-            instance = Instance(
-                inst_id, "occurrence", master, occurrence.start, occurrence.end, occurrence.start
-            )
+            yield Instance(inst_id, "occurrence", master, occurrence.start, occurrence.end, occurrence.start)
         else:
-            start, end = _exception_span(master, exception, occurrence.start, occurrence.end)
-            instance = Instance(inst_id, "exception", master, start, end, occurrence.start, exception)
-        if overlaps(instance.start, instance.end, window):
-            found.append(instance)
+            start, end = _exception_span(exception, occurrence.start, occurrence.end)
+            yield Instance(inst_id, "exception", master, start, end, occurrence.start, exception)
+
+
+def series_instances(master: Item, window: Window) -> list[Instance]:
+    """A master's occurrences and exceptions that overlap the window, by start."""
+    # An exception moved into the window from an original start outside it must still be found.
+    originals = [parsed[1] for e in master.exceptions.values() if (parsed := parse_occurrence_id(e.id))]
+    wide = (min([window[0], *originals]), max([window[1], *(o + _TICK for o in originals)]))
+    found = [i for i in _instances(master, wide) if overlaps(i.start, i.end, window)]
     return sorted(found, key=lambda i: (i.start, i.id))
 
 
-def _exception_span(
-    master: Item, exception: Item, start: datetime | None = None, end: datetime | None = None
-) -> tuple[datetime, datetime]:
+def _exception_span(exception: Item, start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """An exception's start and end: its own when it was moved, else its occurrence's."""
-    parsed = parse_occurrence_id(exception.id)
-    original = parsed[1] if parsed else master.created
-    if start is None or end is None:
-        length = item_span(master.fields)[1] - item_span(master.fields)[0]
-        start, end = original, original + length
     own = exception.fields
     return (
         to_utc(own["start"]["dateTime"], own["start"]["timeZone"]) if "start" in own else start,
@@ -195,19 +188,9 @@ def find_instance(
         if master is None or not is_master(master) or inst_id in master.cancelled:
             continue
         probe = (original_start, original_start + _TICK)
-        for occurrence in expand(
-            master.fields["recurrence"], master.fields["start"], master.fields["end"], *probe
-        ):
-            if occurrence.start == original_start:
-                exception = master.exceptions.get(inst_id)
-                if exception is None:
-                    return container, Instance(
-                        inst_id, "occurrence", master, occurrence.start, occurrence.end, occurrence.start
-                    )
-                start, end = _exception_span(master, exception, occurrence.start, occurrence.end)
-                return container, Instance(
-                    inst_id, "exception", master, start, end, occurrence.start, exception
-                )
+        for instance in _instances(master, probe):
+            if instance.original_start == original_start:
+                return container, instance
     return None
 
 
