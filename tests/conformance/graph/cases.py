@@ -3,8 +3,8 @@
 Each file holds one docs page: `source` (repository, path, commit) and its `cases`, each an example with
 `request` and `response` as the page shows them, plus what the harness needs: `bind` (example text → a
 DocWorld name), `needs` (DocWorld names to make first), `anchor` (the day the example's items fall on),
-`opaque` paths, and `adapted` (why the request differs from the page, when it does). README.md beside this
-file says how the cases were made.
+`opaque` paths, and `adapted` (why the request differs from the page, when it does).
+tests/conformance/README.md says how the cases were made.
 """
 
 from __future__ import annotations

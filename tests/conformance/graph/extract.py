@@ -1,4 +1,4 @@
-"""Pulls the HTTP request/response examples out of Graph reference pages into this suite's case format.
+r"""Pulls the HTTP request/response examples out of Graph reference pages into this suite's case format.
 
 Run by hand (the tests never run it; they need no network), on a local clone of the public docs repository:
 
@@ -9,7 +9,7 @@ Run by hand (the tests never run it; they need no network), on a local clone of 
 It prints one page file: `source` (repository, path, the clone's last commit of that file) and one case
 per request block (`<!-- {"blockType": "request", "name": ...} -->` and a fenced block) paired with the next
 response block: method, URL, headers, JSON body; status, headers, JSON body. What the harness adds by hand
-(`bind`, `needs`, `anchor`, `opaque`, `adapted`) is described in README.md beside this file.
+(`bind`, `needs`, `anchor`, `opaque`, `adapted`) is described in tests/conformance/README.md.
 """
 
 from __future__ import annotations
