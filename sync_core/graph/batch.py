@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync_core.graph.client import IMMUTABLE_ID, GraphClient
+from sync_core.graph.client import ALWAYS_PREFER, GraphClient
 from sync_core.graph.errors import GraphError, error_from_response, parse_retry_after
 
 MAX_BATCH = 20
@@ -49,7 +49,7 @@ class BatchResponse:
 
 
 def _envelope_item(request_id: str, request: BatchRequest, depends_on: Sequence[str]) -> dict[str, Any]:
-    headers = {"Prefer": IMMUTABLE_ID, **dict(request.headers)}
+    headers = {"Prefer": ", ".join(ALWAYS_PREFER), **dict(request.headers)}
     item: dict[str, Any] = {"id": request_id, "method": request.method.upper(), "url": request.url}
     if request.body is not None:
         headers.setdefault("Content-Type", "application/json")

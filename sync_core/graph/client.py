@@ -1,7 +1,9 @@
 """The one door to Microsoft Graph: raw JSON requests through msgraph-sdk's request adapter.
 
-Every request sends `Prefer: IdType="ImmutableId"`, waits for a per-mailbox concurrency slot, and retries
-throttling and server errors itself (outside the slot) with bounded attempts.
+Every request sends `Prefer: IdType="ImmutableId"` and `Prefer: outlook.body-content-type="text"` (Exchange
+keeps event bodies as HTML and returns HTML unless asked for text: api/event-get.md; the text is what the
+engine compares with Recruit), waits for a per-mailbox concurrency slot, and retries throttling and server
+errors itself (outside the slot) with bounded attempts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from sync_core.graph.errors import AuthRequired, GraphError, error_from_response
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 IMMUTABLE_ID = 'IdType="ImmutableId"'
+TEXT_BODY = 'outlook.body-content-type="text"'
+# Every request's preferences; delta links do not keep them, so each page sends them again (API-NOTES.md).
+ALWAYS_PREFER = (IMMUTABLE_ID, TEXT_BODY)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -233,7 +238,8 @@ class GraphClient:
         info.http_method = Method(method.upper())
         info.url = self.url(path_or_url)
         info.headers.try_add("Accept", "application/json")
-        info.headers.add("Prefer", IMMUTABLE_ID)
+        for value in ALWAYS_PREFER:
+            info.headers.add("Prefer", value)
         for value in prefer:
             info.headers.add("Prefer", value)
         for name, value in (headers or {}).items():

@@ -1,6 +1,12 @@
-"""The Microsoft identity platform endpoints: OpenID discovery, authorize (user picker), token.
+"""The Microsoft identity platform endpoints: OpenID discovery, authorize (user picker), token, device code.
 
-Enough of the v2.0 protocol for MSAL and azure-identity: auth code + PKCE, refresh tokens, client credentials.
+Enough of the v2.0 protocol for MSAL and azure-identity: auth code + PKCE, refresh tokens, client credentials,
+and the device-code grant (device_code.py). Public clients (entra-docs
+docs/identity-platform/v2-oauth2-auth-code-flow.md: `client_secret` is "Required for confidential web apps"
+and must not be sent by native/mobile/desktop apps, which prove themselves with PKCE) redeem codes, refresh
+tokens and device codes without a secret when the seed app has `"public_client": true` (Entra's "Allow
+public client flows"); a secret, when sent, must be right; client credentials always need one. Without a
+secret where one is required the answer is Entra's 401 `invalid_client` AADSTS7000218.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .device_code import DEVICE_GRANT, DeviceFlow
 from .store import Mailbox, Store
 from .tokens import APP_SCOPES, CODE_LIFETIME, AuthCode, Grant, TokenRegistry, short_scope
 
@@ -29,8 +37,15 @@ def _b64url(raw: bytes) -> str:
 
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:
+    """Entra's error body; `error_codes` holds the AADSTS number the description starts with."""
+    number = re.match(r"AADSTS(\d+)", description)
     return JSONResponse(
-        {"error": error, "error_description": description, "error_codes": [], "trace_id": str(uuid.uuid4())},
+        {
+            "error": error,
+            "error_description": description,
+            "error_codes": [int(number.group(1))] if number else [],
+            "trace_id": str(uuid.uuid4()),
+        },
         status_code=status,
     )
 
@@ -40,6 +55,7 @@ class Identity:
         self.store = store
         self.tokens = tokens
         self.http_base_url = http_base_url
+        self.device = DeviceFlow(store, tokens, http_base_url, _oauth_error)
 
     # --- helpers ---
 
@@ -95,7 +111,11 @@ class Identity:
                 "response_modes_supported": ["query", "fragment", "form_post"],
                 "subject_types_supported": ["pairwise"],
                 "id_token_signing_alg_values_supported": ["RS256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "private_key_jwt",
+                    "client_secret_basic",
+                ],
                 "scopes_supported": ["openid", "profile", "email", "offline_access"],
                 "claims_supported": ["sub", "iss", "aud", "exp", "iat", "name", "nonce", "oid", "tid"],
                 "tenant_region_scope": None,
@@ -175,9 +195,18 @@ class Identity:
             return _oauth_error(
                 "unauthorized_client", "AADSTS700016: Application not found in the directory."
             )
-        if secret != self.store.app["client_secret"]:
-            return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)
         grant_type = values.get("grant_type")
+        if secret and secret != self.store.app["client_secret"]:
+            return _oauth_error("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)
+        if not secret and (grant_type == "client_credentials" or not self.store.app.get("public_client")):
+            return _oauth_error(
+                "invalid_client",
+                "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or"
+                " 'client_secret'.",
+                401,
+            )
+        if grant_type == DEVICE_GRANT:
+            return self.device.redeem(request, values, lambda req, grant: self._user_tokens(req, grant, None))
         if grant_type == "client_credentials":
             return self._client_credentials(request, values)
         if grant_type == "authorization_code":
@@ -253,6 +282,7 @@ class Identity:
             Route("/{tenant}/discovery/v2.0/keys", self.keys, methods=["GET"]),
             Route("/{tenant}/oauth2/v2.0/authorize", self.authorize, methods=["GET"]),
             Route("/{tenant}/oauth2/v2.0/token", self.token, methods=["POST"]),
+            *self.device.routes(),
         ]
 
 

@@ -178,6 +178,11 @@ class Store:
         if name is not None:
             self._check_name_free(mailbox, container.kind, name, keep=container)
             container.name = name
+        if props.pop("isDefaultCalendar", None) is True:
+            # Making one calendar the default makes it the only one (calendar-update.md).
+            for other in mailbox.containers.values():
+                if other.kind == container.kind:
+                    other.is_default = other is container
         container.props.update(props)
         container.change_key = new_change_key()
         return container

@@ -37,6 +37,19 @@ class Grant:
         return self.user_id is None
 
 
+@dataclass
+class DeviceCode:
+    """A device authorization request: pending until a user approves (or declines) its user code."""
+
+    tenant_ref: str
+    client_id: str
+    scope: str
+    user_code: str
+    expires_at: datetime
+    mailbox_id: str | None = None
+    declined: bool = False
+
+
 @dataclass(frozen=True)
 class AuthCode:
     grant: Grant
@@ -55,6 +68,7 @@ class TokenRegistry:
         self.access: dict[str, Grant] = {}
         self.refresh: dict[str, Grant] = {}
         self.codes: dict[str, AuthCode] = {}
+        self.device_codes: dict[str, DeviceCode] = {}
 
     def issue_access(self, grant: Grant) -> tuple[str, Grant]:
         token = "eyJ0eXAi." + secrets.token_urlsafe(32)

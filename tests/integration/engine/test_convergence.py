@@ -166,3 +166,26 @@ async def test_an_item_recruit_refuses_is_logged_by_title_and_blocks_nothing(syn
     await synced.sync()
     assert synced.owned_titles("Events").count("Overlong, shortened") == 1
     assert synced.owned_titles("Events").count("Accepted one") == 1
+
+
+async def test_a_recruit_description_outlook_keeps_as_html_reads_back_unchanged(synced: Synced) -> None:
+    # Exchange stores the text body as HTML; spaces, blank lines and markup characters must survive the trip.
+    description = "Panel:  Ann & Bo\n  - bring <CV>\n\n\nThanks"
+    record_id = synced.recruit_create("Events", event_fields("Described") | {"Description": description})
+    await synced.sync()
+    event = await synced.outlook_event("Described")
+    assert event["body"]["contentType"] == "html" and "&lt;CV&gt;" in event["body"]["content"]
+    synced.tick()
+    graph_before, recruit_before = (
+        synced.graph.control_get("stats")["requests"],
+        recruit_stats(synced.recruit),
+    )
+
+    await synced.sync()
+    await synced.sync()
+
+    graph_after, recruit_after = synced.graph.control_get("stats")["requests"], recruit_stats(synced.recruit)
+    assert writes(graph_before, graph_after, "PATCH", "/events/") == 0
+    assert writes(recruit_before, recruit_after, "PUT", "/recruit/v2/{module}") == 0
+    record = synced.recruit_record("Events", record_id)
+    assert record is not None and record["Description"] == description

@@ -23,13 +23,20 @@ def png(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def test_a_calendar_is_renamed_and_recoloured_and_keeps_its_id(client_for: Clients) -> None:
     alice = client_for(ALICE)
     created = (await alice.post("/me/calendars", json={"name": "Interviews"})).json()
-    patched = await alice.patch(f"/me/calendars/{created['id']}", json={"name": "Hiring", "color": "lightGreen"})
+    patched = await alice.patch(
+        f"/me/calendars/{created['id']}", json={"name": "Hiring", "color": "lightGreen"}
+    )
     assert patched.status_code == 200
     got = (await alice.get(f"/me/calendars/{created['id']}")).json()
     assert (got["id"], got["name"], got["color"]) == (created["id"], "Hiring", "lightGreen")
@@ -105,3 +112,14 @@ async def test_me_contacts_delta_follows_the_default_folder(client_for: Clients)
     changes = (await alice.get(round_one["@odata.deltaLink"])).json()
     assert [c["id"] for c in changes["value"]] == [added["id"]]
     assert changes["@odata.context"].endswith("$metadata#Collection(contact)")
+
+
+async def test_making_another_calendar_the_default_moves_me_calendar(client_for: Clients) -> None:
+    alice = client_for(ALICE)
+    old = (await alice.get("/me/calendar")).json()
+    new = (await alice.post("/me/calendars", json={"name": "Main"})).json()
+    assert (
+        await alice.patch(f"/me/calendars/{new['id']}", json={"isDefaultCalendar": True})
+    ).status_code == 200
+    assert (await alice.get("/me/calendar")).json()["id"] == new["id"]
+    assert (await alice.get(f"/me/calendars/{old['id']}")).json()["isDefaultCalendar"] is False
