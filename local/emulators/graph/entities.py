@@ -52,8 +52,7 @@ def mailbox_settings_view(mailbox: Mailbox) -> dict[str, Any]:
         "timeFormat": "h:mm tt",
         "delegateMeetingMessageDeliveryOptions": "sendToDelegateOnly",
         "language": {"locale": locale, "displayName": locale},
-        # An object (resources/userpurpose.md), as api/user-get-mailboxsettings.md's example 1 shows it.
-        "userPurpose": {"value": "user"},
+        "userPurpose": "user",
         "workingHours": {
             "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
             "startTime": "08:00:00.0000000",

@@ -3,7 +3,8 @@
 Each file holds one docs page: `source` (repository, path, commit) and its `cases`, each an example with
 `request` and `response` as the page shows them, plus what the harness needs: `bind` (example text → a
 DocWorld name), `needs` (DocWorld names to make first), `anchor` (the day the example's items fall on),
-`opaque` paths, and `adapted` (why the request differs from the page, when it does).
+`opaque` paths, `contradicted` paths (with the page that contradicts the example), and `adapted` (why
+the request differs from the page, when it does).
 tests/conformance/README.md says how the cases were made.
 """
 
@@ -34,6 +35,7 @@ class DocCase:
     anchor: date = DEFAULT_ANCHOR
     opaque: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    contradicted: tuple[str, ...] = ()
 
     @property
     def test_id(self) -> str:
@@ -63,6 +65,7 @@ def load_cases() -> list[DocCase]:
                     anchor=date.fromisoformat(raw.get("anchor", DEFAULT_ANCHOR.isoformat())),
                     opaque=tuple(raw.get("opaque", ())),
                     needs=tuple(raw.get("needs", ())),
+                    contradicted=tuple(raw.get("contradicted", {})),
                 )
             )
     return cases

@@ -17,7 +17,9 @@ Never compared: values. What may differ, and why:
    the example's first element. An empty array in the example accepts any array.
 6. **Opaque paths** a case names (e.g. a batch item's `headers`): only the JSON type is compared, because the
    example shows another service's headers.
-7. **Response headers**: those the example shows, other than Content-Type and Content-Length, must be present.
+7. **Contradicted paths** a case names under `contradicted`, with the page that contradicts the example
+   (e.g. the resource page types a property differently from an example copied from beta): not compared.
+8. **Response headers**: those the example shows, other than Content-Type and Content-Length, must be present.
 """
 
 from __future__ import annotations
@@ -50,9 +52,12 @@ def _optional_annotation(name: str) -> bool:
 class ShapeCheck:
     """Collects every difference between an example body and ours, as readable lines."""
 
-    def __init__(self, selected: Iterable[str] | None = None, opaque: Iterable[str] = ()) -> None:
+    def __init__(
+        self, selected: Iterable[str] | None = None, opaque: Iterable[str] = (), skipped: Iterable[str] = ()
+    ) -> None:
         self.selected = {s.lower() for s in selected} if selected is not None else None
         self.opaque = set(opaque)
+        self.skipped = set(skipped)
         self.problems: list[str] = []
 
     def _problem(self, text: str) -> None:
@@ -60,7 +65,7 @@ class ShapeCheck:
             self.problems.append(text)
 
     def compare(self, example: Any, ours: Any, path: str = "$", entity_level: bool = False) -> None:
-        if example is None:
+        if example is None or path in self.skipped:
             return
         if json_type(example) != json_type(ours):
             self._problem(f"{path}: the example has a {json_type(example)}, ours is {json_type(ours)}")

@@ -52,3 +52,10 @@ def test_headers_the_example_shows_must_be_answered() -> None:
         "header Preference-Applied: missing"
     ]
     assert header_problems(shown, {"preference-applied": "x"}) == []
+
+
+def test_a_contradicted_path_is_not_compared_but_its_siblings_are() -> None:
+    check = ShapeCheck(skipped=["$.userPurpose"])
+    check.compare({"userPurpose": {"value": "user"}, "timeZone": "UTC"}, {"userPurpose": "user"})
+
+    assert check.problems == ["$.timeZone: missing"]
