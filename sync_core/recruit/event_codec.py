@@ -71,7 +71,8 @@ def participants_text(module: str, record: Mapping[str, Any]) -> str:
 
 
 def reminder_minutes(remind_at: Any, start: datetime | date | None) -> int | None:
-    """Minutes before the start from an ALARM (`TRIGGER=-PT15M` or `TRIGGER=DATE-TIME:<iso>`)."""
+    """Minutes before the start from an ALARM (`TRIGGER=-PT15M` or `TRIGGER=DATE-TIME:<iso>`); a reminder
+    after the start (`TRIGGER=PT15M`) is one at the start (0), the latest Outlook can show."""
     alarm = remind_at.get("ALARM") if isinstance(remind_at, Mapping) else remind_at
     match = _TRIGGER.search(str(alarm or ""))
     if not match:
@@ -86,6 +87,10 @@ def reminder_minutes(remind_at: Any, start: datetime | date | None) -> int | Non
     parts = _DURATION.match(trigger)
     if not parts:
         return None
+    if parts.group(1) != "-":
+        # RFC 5545 3.8.6.3: a positive TRIGGER duration fires after the start. Outlook reminds only before
+        # (reminderMinutesBeforeStart), so the nearest it can do is at the start: still a reminder.
+        return 0
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in parts.groups()[1:])
     return ((weeks * 7 + days) * 24 + hours) * 60 + minutes + seconds // 60
 
