@@ -23,6 +23,7 @@ from .errors import GraphError, fault_response, graph_error_handler, unmatched_h
 from .identity import Identity, user_token
 from .mailbox_api import MailboxApi
 from .notifier import Notifier
+from .series_api import SeriesApi
 from .store import Store
 from .subscriptions import LIFECYCLE_EVENTS, Subscriptions
 from .throttle import Throttle, ThrottleMiddleware, ThrottlePolicy
@@ -58,12 +59,14 @@ class GraphEmulatorApp:
         )
         identity = Identity(self.store, self.tokens, self._http_base)
         api = MailboxApi(self.store, self.access, self.deltas)
+        self.series = SeriesApi(self.store, self.access, self.deltas, api)
         batch = Batch(lambda: self.asgi)
         routes = [
             *control_routes(self.core, self.reset, self._control_routes()),
             *identity.routes(),
             *self.subscriptions.routes(),
             *batch.routes(),
+            *self.series.routes(),  # before api's: calendarView and occurrence ids, other event ids go on
             *api.routes(),
         ]
         starlette = Starlette(

@@ -2,12 +2,15 @@
 
 A round snapshots its pages when it starts; the deltaLink remembers the sequence number it covered and the
 ids the client has seen in the window, so a later round reports changes, deletions and items that left it.
+A round works on entries (id, seq, view): contacts and single events are items, while the calendarView
+delta's entries are the occurrences, exceptions and single instances of `series.py` (`calendar_view.py`).
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +22,15 @@ from .timezones import to_utc
 DEFAULT_PAGE_SIZE = 10  # Graph's default for both deltas.
 
 ItemRenderer = Callable[[Item], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DeltaEntry:
+    """One thing a delta round can report: its id, the seq of its last change, and its view when needed."""
+
+    id: str
+    seq: int
+    view: Callable[[], dict[str, Any]]
 
 
 @dataclass
@@ -67,9 +79,18 @@ class DeltaBook:
         self, mailbox: Mailbox, container: Container, window: tuple[datetime, datetime] | None,
         select: list[str] | None, seq: int, render: ItemRenderer,
     ) -> DeltaCursor:  # fmt: skip
-        items = sorted((i for i in container.items.values() if in_window(i, window)), key=lambda i: i.seq)
-        cursor = DeltaCursor(mailbox.id, container.id, window, select, seq, {i.id for i in items})
-        cursor.pending = [render(i) for i in items]
+        return self.start_entries(
+            mailbox, container, window, select, seq, _item_entries(container, window, render)
+        )
+
+    def start_entries(
+        self, mailbox: Mailbox, container: Container, window: tuple[datetime, datetime] | None,
+        select: list[str] | None, seq: int, entries: list[DeltaEntry],
+    ) -> DeltaCursor:  # fmt: skip
+        """A first round: everything in the window, in the order it last changed."""
+        ordered = sorted(entries, key=lambda e: e.seq)
+        cursor = DeltaCursor(mailbox.id, container.id, window, select, seq, {e.id for e in ordered})
+        cursor.pending = [e.view() for e in ordered]
         return cursor
 
     def resume(self, token: str, mailbox: Mailbox, container: Container) -> DeltaCursor:
@@ -83,24 +104,29 @@ class DeltaBook:
     def follow_delta(
         self, cursor: DeltaCursor, container: Container, seq: int, render: ItemRenderer
     ) -> DeltaCursor:
-        """A new round from a deltaLink: what changed since its watermark."""
-        known = set(cursor.known_ids)
-        changes: list[tuple[int, dict[str, Any]]] = []
-        for item in container.items.values():
-            if item.seq <= cursor.watermark:
-                continue
-            if in_window(item, cursor.window):
-                known.add(item.id)
-                changes.append((item.seq, render(item)))
-            elif item.id in known:
-                known.discard(item.id)
-                changes.append((item.seq, {"id": item.id, "@removed": {"reason": "deleted"}}))
-        for tomb_seq, item_id in container.tombstones:
-            if tomb_seq > cursor.watermark:
-                known.discard(item_id)
-                changes.append((tomb_seq, {"id": item_id, "@removed": {"reason": "deleted"}}))
+        entries = _item_entries(container, cursor.window, render)
+        return self.follow_entries(cursor, entries, container.tombstones, seq)
+
+    def follow_entries(
+        self, cursor: DeltaCursor, entries: list[DeltaEntry], tombstones: Iterable[tuple[int, str]], seq: int
+    ) -> DeltaCursor:
+        """A new round from a deltaLink: what changed since its watermark, and `@removed` for what the
+        client saw that is gone (deleted, cancelled, or out of the window) and for deletions since then."""
+        changes: list[tuple[int, dict[str, Any]]] = [
+            (e.seq, e.view()) for e in entries if e.seq > cursor.watermark
+        ]
+        current = {e.id for e in entries}
+        removed: set[str] = set()
+        for tomb_seq, item_id in sorted(tombstones):
+            if tomb_seq > cursor.watermark and item_id not in current and item_id not in removed:
+                removed.add(item_id)
+                changes.append((tomb_seq, _removed(item_id)))
+        for item_id in sorted(cursor.known_ids - current - removed):
+            changes.append((seq, _removed(item_id)))
         changes.sort(key=lambda pair: pair[0])
-        fresh = DeltaCursor(cursor.mailbox_id, cursor.container_id, cursor.window, cursor.select, seq, known)
+        fresh = DeltaCursor(
+            cursor.mailbox_id, cursor.container_id, cursor.window, cursor.select, seq, current
+        )
         fresh.pending = [view for _, view in changes]
         return fresh
 
@@ -119,6 +145,20 @@ class DeltaBook:
         else:
             answer["@odata.deltaLink"] = f"{link_base}?$deltatoken={token}"
         return answer
+
+
+def _removed(item_id: str) -> dict[str, Any]:
+    return {"id": item_id, "@removed": {"reason": "deleted"}}
+
+
+def _item_entries(
+    container: Container, window: tuple[datetime, datetime] | None, render: ItemRenderer
+) -> list[DeltaEntry]:
+    return [
+        DeltaEntry(i.id, i.seq, functools.partial(render, i))
+        for i in container.items.values()
+        if in_window(i, window)
+    ]
 
 
 def is_calendar(container: Container) -> bool:

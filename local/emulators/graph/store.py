@@ -37,6 +37,10 @@ class Item:
     change_key: str
     seq: int
     extended: dict[str, str] = field(default_factory=dict)
+    # A series master's exceptions (by occurrence id; fields changed on the occurrence) and cancelled
+    # occurrences (occurrence id -> seq of the cancellation), kept by series_api.py.
+    exceptions: dict[str, Item] = field(default_factory=dict)
+    cancelled: dict[str, int] = field(default_factory=dict)
 
     @property
     def etag(self) -> str:
@@ -202,6 +206,12 @@ class Store:
         if tx and mailbox.transactions.get(str(tx)) == item.id:
             del mailbox.transactions[str(tx)]
         self._changed(mailbox, container, item.id, "deleted", item.etag)
+
+    def notify(
+        self, mailbox: Mailbox, container: Container, item_id: str, change_type: str, etag: str
+    ) -> None:
+        """Tell the listeners about a change made outside these methods (an occurrence of a series)."""
+        self._changed(mailbox, container, item_id, change_type, etag)
 
     def _changed(
         self, mailbox: Mailbox, container: Container, item_id: str, change_type: str, etag: str
