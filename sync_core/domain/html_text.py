@@ -25,6 +25,22 @@ from lxml.html import document_fromstring
 # spelling of a run of spaces) and a tab inside a line. Unicode noncharacters, never in real text.
 _KEPT_SPACE = "\ufdd0"
 _KEPT_TAB = "\ufdd1"
+# inscriptis unescapes the text lxml has already unescaped ("&amp;amp;" would end as "&"): its ampersands
+# are hidden from it the same way.
+_KEPT_AMPERSAND = "\ufdd2"
+# Other typed white space (en/em/ideographic spaces...) is text too, never layout: noncharacters again.
+_TYPED_SPACES = "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_HIDE = str.maketrans(
+    {"\xa0": _KEPT_SPACE, "&": _KEPT_AMPERSAND, **{c: chr(0xFDE0 + i) for i, c in enumerate(_TYPED_SPACES)}}
+)
+_SHOW = str.maketrans(
+    {
+        _KEPT_SPACE: " ",
+        _KEPT_AMPERSAND: "&",
+        _KEPT_TAB: "\t",
+        **{chr(0xFDE0 + i): c for i, c in enumerate(_TYPED_SPACES)},
+    }
+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never text; lxml refuses them
 _DROPPED = ("script", "style", "head", "title", "template", "noscript")
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:", "msteams:", "sip:")
@@ -61,11 +77,11 @@ _CONFIG = ParserConfig(
 
 
 def _keep_typed_space(text: str | None) -> str | None:
-    """A text node with its no-break spaces (and tabs, when it holds text) protected from collapsing;
-    a node of white space alone is layout between tags and left to collapse."""
+    """A text node with its no-break spaces (and tabs, when it holds text) protected from collapsing and
+    its ampersands from a second unescaping; a node of white space alone is layout and left to collapse."""
     if not text:
         return text
-    text = text.replace("\xa0", _KEPT_SPACE)
+    text = text.translate(_HIDE)
     if text.strip(" \t\r\n\f"):
         text = text.replace("\t", _KEPT_TAB)
     return text
@@ -86,8 +102,16 @@ def html_to_text(html: str) -> str:
         if isinstance(element.tag, str):
             element.text = _keep_typed_space(element.text)
         element.tail = _keep_typed_space(element.tail)
-    text = Inscriptis(tree, _CONFIG).get_text().replace(_KEPT_SPACE, " ").replace(_KEPT_TAB, "\t")
+    text = Inscriptis(tree, _CONFIG).get_text().translate(_SHOW)
     return "\n".join(line.rstrip(" ") for line in text.split("\n")).strip("\n")
+
+
+def trim_text(text: str | None) -> str:
+    """Text as both sides can return it: line ends as LF, no-break spaces as spaces (Exchange's HTML spells
+    typed spaces that way), trailing spaces and leading or trailing blank lines gone (neither Exchange nor
+    our HTML reading keeps them); indentation, tabs and inner blank lines kept."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
 def body_to_text(body: Mapping[str, Any] | None) -> str:
@@ -97,7 +121,7 @@ def body_to_text(body: Mapping[str, Any] | None) -> str:
     content = str(body.get("content") or "")
     if str(body.get("contentType", "text")).lower() == "html":
         return html_to_text(content)
-    return content.replace("\r\n", "\n").strip("\n")
+    return trim_text(content)
 
 
 def text_to_body(text: str | None) -> dict[str, str]:

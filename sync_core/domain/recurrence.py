@@ -271,6 +271,8 @@ def _graph_range(parts: Mapping[str, str], first: datetime, time_zone: str) -> d
         # RFC 5545: UNTIL bounds the occurrence's start, so an UNTIL earlier in the day than the series'
         # start time excludes that day; Outlook's endDate includes its whole day (recurrencerange.md).
         last_day = until.date() if until.time() >= first.time() else until.date() - timedelta(days=1)
+        if last_day < first.date():
+            raise UnsupportedRecurrence("UNTIL before the series start: Graph refuses an endDate before it")
         recurrence_range.update(type="endDate", endDate=last_day.isoformat())
     return recurrence_range
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sync_core.domain.html_text import body_to_text, text_to_body
+from sync_core.domain.html_text import body_to_text, text_to_body, trim_text
 from sync_core.domain.items import JsonValue, UnreadableItem
 from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
 from sync_core.domain.timezones import (
@@ -45,8 +45,8 @@ def split_body(text: str) -> tuple[str | None, str | None, str | None]:
     lines = text.replace("\r\n", "\n").split("\n")
     at = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
     if at is None:
-        return text.strip() or None, None, None
-    description = "\n".join(lines[:at]).strip() or None
+        return trim_text(text) or None, None, None
+    description = trim_text("\n".join(lines[:at])) or None
     block = [line.rstrip() for line in lines[at + 1 :]]
     note = next((i for i, line in enumerate(block) if line.startswith(RECURRENCE_NOTE)), len(block))
     participants = "\n".join(block[:note]).strip()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sync_core.domain.html_text import trim_text
 from sync_core.domain.items import JsonValue
 from sync_core.domain.timezones import parse_recruit_datetime, recruit_datetime, zone
 
@@ -121,6 +122,10 @@ def read_record(module: str, record: Mapping[str, Any]) -> dict[str, JsonValue]:
     fields: dict[str, JsonValue] = {
         canonical: record.get(api_name) for canonical, api_name in _TEXT_FIELDS[module].items()
     }
+    description = fields.get("description")
+    if isinstance(description, str):
+        # Compared with the Outlook body, which cannot hold leading blank lines or trailing spaces.
+        fields["description"] = trim_text(description) or None
     start, end = read_times(module, record)
     fields["start"], fields["end"] = start, end
     fields["participants"] = participants_text(module, record) or None
