@@ -133,3 +133,8 @@ class LinkIndex:
             if link.graph_id is not None:
                 by_graph[link.graph_id] = link
         return cls(by_recruit, by_graph)
+
+
+class UnreadableItem(ValueError):
+    """An item one side returned that cannot be read faithfully (e.g. a time zone nobody knows): the pass
+    logs it and goes on, rather than guess a value and write the guess to the other side."""

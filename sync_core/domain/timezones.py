@@ -5,114 +5,67 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-# Windows zone name -> IANA zone (CLDR windowsZones, territory 001), the zones Graph commonly returns.
-WINDOWS_TO_IANA: Mapping[str, str] = {
-    "Dateline Standard Time": "Etc/GMT+12",
-    "UTC-11": "Etc/GMT+11",
-    "Hawaiian Standard Time": "Pacific/Honolulu",
-    "Alaskan Standard Time": "America/Anchorage",
-    "Pacific Standard Time": "America/Los_Angeles",
-    "Pacific Standard Time (Mexico)": "America/Tijuana",
-    "US Mountain Standard Time": "America/Phoenix",
-    "Mountain Standard Time": "America/Denver",
-    "Central America Standard Time": "America/Guatemala",
-    "Central Standard Time": "America/Chicago",
-    "Central Standard Time (Mexico)": "America/Mexico_City",
-    "Canada Central Standard Time": "America/Regina",
-    "SA Pacific Standard Time": "America/Bogota",
-    "Eastern Standard Time": "America/New_York",
-    "US Eastern Standard Time": "America/Indiana/Indianapolis",
-    "Atlantic Standard Time": "America/Halifax",
-    "SA Western Standard Time": "America/La_Paz",
-    "Newfoundland Standard Time": "America/St_Johns",
-    "E. South America Standard Time": "America/Sao_Paulo",
-    "Argentina Standard Time": "America/Argentina/Buenos_Aires",
-    "Azores Standard Time": "Atlantic/Azores",
-    "UTC": "Etc/UTC",
-    "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik",
-    "Morocco Standard Time": "Africa/Casablanca",
-    "W. Europe Standard Time": "Europe/Berlin",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "Romance Standard Time": "Europe/Paris",
-    "Central European Standard Time": "Europe/Warsaw",
-    "W. Central Africa Standard Time": "Africa/Lagos",
-    "GTB Standard Time": "Europe/Bucharest",
-    "FLE Standard Time": "Europe/Kiev",
-    "Israel Standard Time": "Asia/Jerusalem",
-    "Egypt Standard Time": "Africa/Cairo",
-    "South Africa Standard Time": "Africa/Johannesburg",
-    "Turkey Standard Time": "Europe/Istanbul",
-    "Arab Standard Time": "Asia/Riyadh",
-    "Arabic Standard Time": "Asia/Baghdad",
-    "Russian Standard Time": "Europe/Moscow",
-    "E. Africa Standard Time": "Africa/Nairobi",
-    "Iran Standard Time": "Asia/Tehran",
-    "Arabian Standard Time": "Asia/Dubai",
-    "Afghanistan Standard Time": "Asia/Kabul",
-    "Pakistan Standard Time": "Asia/Karachi",
-    "India Standard Time": "Asia/Kolkata",
-    "Sri Lanka Standard Time": "Asia/Colombo",
-    "Nepal Standard Time": "Asia/Kathmandu",
-    "Bangladesh Standard Time": "Asia/Dhaka",
-    "Myanmar Standard Time": "Asia/Yangon",
-    "SE Asia Standard Time": "Asia/Bangkok",
-    "China Standard Time": "Asia/Shanghai",
-    "Singapore Standard Time": "Asia/Singapore",
-    "Taipei Standard Time": "Asia/Taipei",
-    "W. Australia Standard Time": "Australia/Perth",
-    "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul",
-    "Cen. Australia Standard Time": "Australia/Adelaide",
-    "AUS Central Standard Time": "Australia/Darwin",
-    "E. Australia Standard Time": "Australia/Brisbane",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-    "West Pacific Standard Time": "Pacific/Port_Moresby",
-    "New Zealand Standard Time": "Pacific/Auckland",
-    "Tonga Standard Time": "Pacific/Tongatapu",
-}
+from tzlocal.windows_tz import tz_win, win_tz
 
-# IANA names (including old aliases) -> Windows name, for writing `timeZone` on Graph.
-IANA_TO_WINDOWS: Mapping[str, str] = {
-    **{iana: windows for windows, iana in WINDOWS_TO_IANA.items()},
-    "UTC": "UTC",
-    "Etc/GMT": "UTC",
-    "GMT": "UTC",
-    "Asia/Calcutta": "India Standard Time",
-    "Asia/Katmandu": "Nepal Standard Time",
-    "Asia/Rangoon": "Myanmar Standard Time",
-    "Europe/Kyiv": "FLE Standard Time",
-    "America/Buenos_Aires": "Argentina Standard Time",
-    "America/Indianapolis": "US Eastern Standard Time",
-    "Asia/Hong_Kong": "China Standard Time",
-    "Europe/Amsterdam": "W. Europe Standard Time",
-    "Europe/Rome": "W. Europe Standard Time",
-    "Europe/Stockholm": "W. Europe Standard Time",
-    "Europe/Zurich": "W. Europe Standard Time",
-    "Europe/Vienna": "W. Europe Standard Time",
-    "Europe/Madrid": "Romance Standard Time",
-    "Europe/Brussels": "Romance Standard Time",
-    "Europe/Dublin": "GMT Standard Time",
-    "Europe/Lisbon": "GMT Standard Time",
-    "Europe/Athens": "GTB Standard Time",
-    "Europe/Helsinki": "FLE Standard Time",
-    "America/Toronto": "Eastern Standard Time",
-    "America/Vancouver": "Pacific Standard Time",
-    "Australia/Melbourne": "AUS Eastern Standard Time",
-}
-
+# CLDR's windowsZones (territory 001) as tzlocal ships it, generated from CLDR: Windows name -> IANA zone.
+WINDOWS_TO_IANA: Mapping[str, str] = {windows: iana for windows, iana in win_tz.items() if windows and iana}
+# Graph's own spellings of UTC in `timeZone` (`tzone://Microsoft/Utc` appears in event JSON).
+_GRAPH_UTC = frozenset({"utc", "tzone://microsoft/utc", "etc/utc", "coordinated universal time"})
+_WINDOWS_BY_FOLDED = {windows.casefold(): windows for windows in WINDOWS_TO_IANA}
 _GRAPH_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 class UnknownTimeZone(ValueError):
-    """A zone name that is neither a known Windows name nor an IANA name."""
+    """A zone name that is neither a Windows name CLDR knows nor an IANA name."""
+
+
+@cache
+def _tzdata_links() -> dict[str, str]:
+    """IANA alias -> target, from the `L` lines of the tzdata package's compiled source (tzdata.zi)."""
+    text = resources.files("tzdata").joinpath("zoneinfo/tzdata.zi").read_text(encoding="utf-8")
+    links: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+def _canonical_iana(name: str) -> str:
+    """The zone an IANA alias links to (Asia/Calcutta -> Asia/Kolkata), following chains of links."""
+    links = _tzdata_links()
+    seen = {name}
+    while name in links and links[name] not in seen:
+        name = links[name]
+        seen.add(name)
+    return name
+
+
+@cache
+def _iana_to_windows() -> dict[str, str]:
+    """Every IANA zone of this machine -> its Windows name: CLDR's own entries, then aliases through the
+    zone they link to. Zones CLDR gives no Windows name (Antarctica/Troll, Factory) are left out."""
+    table = {iana: windows for iana, windows in tz_win.items() if iana and windows in WINDOWS_TO_IANA}
+    for iana in available_timezones() | set(_tzdata_links()):
+        if iana not in table:
+            windows = tz_win.get(_canonical_iana(iana))
+            if windows is not None and windows in WINDOWS_TO_IANA:
+                table[iana] = windows
+    return table
 
 
 def to_iana(name: str) -> str:
-    """The IANA name for a Windows or IANA zone name."""
-    iana = WINDOWS_TO_IANA.get(name.strip(), name.strip())
+    """The IANA name for a Windows or IANA zone name (India Standard Time -> Asia/Kolkata, not CLDR's
+    older Asia/Calcutta); IANA names pass through."""
+    stripped = name.strip()
+    if stripped.casefold() in _GRAPH_UTC:
+        return "Etc/UTC"
+    windows = _WINDOWS_BY_FOLDED.get(stripped.casefold())
+    iana = _canonical_iana(WINDOWS_TO_IANA[windows]) if windows else stripped
     try:
         ZoneInfo(iana)
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -121,11 +74,14 @@ def to_iana(name: str) -> str:
 
 
 def to_windows(name: str) -> str:
-    """The Windows name Graph prefers; an IANA zone without one is passed through (Graph accepts those)."""
+    """The Windows name Graph accepts for a Windows or IANA zone name. An IANA zone CLDR gives no Windows
+    name (Antarctica/Troll) is written as UTC: the same instants, never a name Graph would refuse."""
     stripped = name.strip()
-    if stripped in WINDOWS_TO_IANA:
-        return stripped
-    return IANA_TO_WINDOWS.get(to_iana(stripped), stripped)
+    windows = _WINDOWS_BY_FOLDED.get(stripped.casefold())
+    if windows:
+        return windows
+    iana = to_iana(stripped)
+    return _iana_to_windows().get(iana) or _iana_to_windows().get(_canonical_iana(iana)) or "UTC"
 
 
 def zone(name: str) -> ZoneInfo:

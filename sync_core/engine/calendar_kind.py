@@ -19,8 +19,7 @@ from typing import Any, ClassVar
 from sync_core.config import Settings
 from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
 from sync_core.domain.policy import FieldRule, SyncPolicy
-from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
-from sync_core.domain.timezones import zone
+from sync_core.domain.recurrence import canonical_rule
 from sync_core.engine.kinds import KindContext, KindName
 from sync_core.graph import containers
 from sync_core.graph import event_codec as graph_codec
@@ -49,23 +48,9 @@ class IncompleteFields(ValueError):
 
 
 def canonical_recurrence(rule: str | None, start: JsonValue, time_zone: str) -> str | None:
-    """One spelling per rule, whichever side it came from: as Outlook would express it, with DTSTART the
-    event's first day in `time_zone` and UNTIL a date. Rules Outlook cannot express stay as written."""
-    text = (rule or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if not text:
-        return None
-    if isinstance(start, datetime):
-        first_day: date | None = start.astimezone(zone(time_zone)).date()
-    else:
-        first_day = start if isinstance(start, date) else None
-    if first_day is None:
-        return text
-    try:
-        return graph_to_rrule(rrule_to_graph(text, first_day, time_zone))
-    except UnsupportedRecurrence:
-        return text
+    """One spelling per rule, whichever side it came from (see `recurrence.canonical_rule`)."""
+    first = start if isinstance(start, date) else None
+    return canonical_rule(rule, first, time_zone)
 
 
 def _modified(value: Any) -> datetime:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
+from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef, UnreadableItem
 from sync_core.engine.context import EngineContext
 from sync_core.engine.kinds import KindContext, SyncKind
 from sync_core.engine.linkstore import decode_snapshot, to_domain
@@ -211,6 +211,7 @@ class GraphSide:
     delta_link: str = ""
     fresh: bool = False
     links: dict[str, StoredLink] = field(default_factory=dict)  # by Graph id, for every id delta named
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (title, why) of items left unread
 
 
 async def gather_graph(
@@ -235,12 +236,12 @@ async def gather_graph(
     to_read = list(dict.fromkeys(unknown + removed_linked))
     lookup = await fetch_tags(scope.graph, scope.mailbox, kind.graph_item_kind, to_read) if to_read else None
     for item in known_items.values():
-        _add(side, kind.graph_change(item, None, scope.kind_ctx))
+        _read(scope, side, item, None)
     if lookup is not None:
         for graph_id in to_read:
             if graph_id in lookup.items:
                 tag = lookup.tags.get(graph_id)
-                _add(side, kind.graph_change(lookup.items[graph_id], tag, scope.kind_ctx))
+                _read(scope, side, lookup.items[graph_id], tag)
             elif graph_id in links_by_graph:
                 side.changes.append(GraphChange(graph_id, None, now, deleted=True))
     if side.fresh:
@@ -308,6 +309,14 @@ def _instant(value: Any) -> datetime | None:
 def _add(side: GraphSide, change: GraphChange | None) -> None:
     if change is not None:
         side.changes.append(change)
+
+
+def _read(scope: PassScope, side: GraphSide, item: Mapping[str, Any], tag: str | None) -> None:
+    """The item's change, or (when the kind cannot read it faithfully) a note for the sync log."""
+    try:
+        _add(side, scope.kind.graph_change(item, tag, scope.kind_ctx))
+    except UnreadableItem as error:
+        side.unreadable.append((str(item.get("subject") or item.get("displayName") or ""), str(error)))
 
 
 async def links_by_graph_ids(scope: PassScope, graph_ids: Iterable[str]) -> dict[str, StoredLink]:

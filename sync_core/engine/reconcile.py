@@ -35,7 +35,7 @@ from sync_core.engine.kinds import SyncKind
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
 from sync_core.engine.renewals import WINDOW_SLIDE
-from sync_core.engine.synclog import log_outcome
+from sync_core.engine.synclog import log_outcome, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import ConnectionKey
@@ -245,6 +245,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     await scope.keep_lease()
 
     outcome = await apply(scope, actions)
+    outcome.entries[:0] = [unreadable_entry(scope, title, why) for title, why in graph_side.unreadable]
     telemetry.record_outcome(outcome.counts)
     failing = await _store_cursors(scope, recruit_side, graph_side, outcome, now)
     if 0 < failing <= MAX_FAILURE_RETRIES:

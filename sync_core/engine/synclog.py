@@ -49,6 +49,18 @@ def failure_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
     )
 
 
+def unreadable_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
+    """An Outlook item the pass could not read (e.g. a time zone nobody knows): left as it is, not synced."""
+    return LogEntry(
+        kind=scope.kind.name,
+        level="warning",
+        type="failure",
+        title=title,
+        message=f"{reason}; not synced until it is edited in Outlook",
+        at=scope.ctx.clock(),
+    )
+
+
 def note_entry(scope: PassScope, title: str, notes: Sequence[str]) -> LogEntry:
     """The item was written, with something the user should know (a truncation, a client not found)."""
     return LogEntry(

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sync_core.domain.html_text import body_to_text, text_to_body
-from sync_core.domain.items import JsonValue
+from sync_core.domain.html_text import body_to_text, text_to_body, trim_text
+from sync_core.domain.items import JsonValue, UnreadableItem
 from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
 from sync_core.domain.timezones import (
     UnknownTimeZone,
@@ -40,28 +40,36 @@ def compose_body(description: str | None, participants: str | None, unsupported_
 
 def split_body(text: str) -> tuple[str | None, str | None, str | None]:
     """(description, participants, unsupported rule) of a body; the block from the marker on is not
-    description, so an Outlook user's edit never sends the participant list into Recruit."""
+    description, so an Outlook user's edit never sends the participant list into Recruit. The rule is the
+    block's last part, so every line from its note on is the rule (a rule text may hold line breaks)."""
     lines = text.replace("\r\n", "\n").split("\n")
     at = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
     if at is None:
-        return text.strip() or None, None, None
-    description = "\n".join(lines[:at]).strip() or None
+        return trim_text(text) or None, None, None
+    description = trim_text("\n".join(lines[:at])) or None
     block = [line.rstrip() for line in lines[at + 1 :]]
-    rules = [line[len(RECURRENCE_NOTE) :].strip() for line in block if line.startswith(RECURRENCE_NOTE)]
-    participants = "\n".join(line for line in block if not line.startswith(RECURRENCE_NOTE)).strip()
-    return description, participants or None, (rules[0] if rules else None)
+    note = next((i for i, line in enumerate(block) if line.startswith(RECURRENCE_NOTE)), len(block))
+    participants = "\n".join(block[:note]).strip()
+    rule_lines = block[note:]
+    if rule_lines:
+        rule_lines[0] = rule_lines[0][len(RECURRENCE_NOTE) :]
+    rule = "\n".join(rule_lines).strip()
+    return description, participants or None, rule or None
+
+
+class UnknownEventZone(UnreadableItem):
+    """Graph gave an event's start or end in a zone we cannot read: reading it as UTC would move it."""
 
 
 def _zone_name(value: Mapping[str, Any], fallback: str | None) -> str:
-    """The zone a start/end is written in: its own, else the event's original zone, else UTC."""
-    for name in (value.get("timeZone"), fallback):
-        if name:
-            try:
-                to_iana(str(name))
-                return str(name)
-            except UnknownTimeZone:
-                continue  # e.g. "tzone://Microsoft/Custom": try the next candidate
-    return "UTC"
+    """The zone a start/end is written in: its own, else the event's original zone, else UTC (Graph's
+    default rendering). A zone neither Windows nor IANA is an error, never a guess."""
+    name = str(value.get("timeZone") or fallback or "UTC")
+    try:
+        to_iana(name)
+    except UnknownTimeZone as error:
+        raise UnknownEventZone(f"unknown time zone {name!r} in the Outlook event") from error
+    return name
 
 
 def _moment(value: Any, original_zone: str | None) -> datetime | None:
@@ -140,11 +148,8 @@ def graph_recurrence(rule: str | None, start: JsonValue, time_zone: str) -> dict
     """Graph's patternedRecurrence for `rule`; raises UnsupportedRecurrence for rules Outlook lacks."""
     if not rule:
         return None
-    first_day = start if _is_date(start) else None
-    if isinstance(start, datetime):
-        first_day = start.astimezone(zone(time_zone)).date()
-    assert first_day is None or isinstance(first_day, date)
-    return rrule_to_graph(rule, first_day, to_windows(time_zone))
+    first = start if isinstance(start, date) else None
+    return rrule_to_graph(rule, first, to_windows(time_zone))
 
 
 def write_event(fields: Mapping[str, JsonValue], time_zone: str) -> dict[str, Any]:

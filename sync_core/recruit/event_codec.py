@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sync_core.domain.html_text import trim_text
 from sync_core.domain.items import JsonValue
 from sync_core.domain.timezones import parse_recruit_datetime, recruit_datetime, zone
 
@@ -71,7 +72,8 @@ def participants_text(module: str, record: Mapping[str, Any]) -> str:
 
 
 def reminder_minutes(remind_at: Any, start: datetime | date | None) -> int | None:
-    """Minutes before the start from an ALARM (`TRIGGER=-PT15M` or `TRIGGER=DATE-TIME:<iso>`)."""
+    """Minutes before the start from an ALARM (`TRIGGER=-PT15M` or `TRIGGER=DATE-TIME:<iso>`); a reminder
+    after the start (`TRIGGER=PT15M`) is one at the start (0), the latest Outlook can show."""
     alarm = remind_at.get("ALARM") if isinstance(remind_at, Mapping) else remind_at
     match = _TRIGGER.search(str(alarm or ""))
     if not match:
@@ -86,6 +88,10 @@ def reminder_minutes(remind_at: Any, start: datetime | date | None) -> int | Non
     parts = _DURATION.match(trigger)
     if not parts:
         return None
+    if parts.group(1) != "-":
+        # RFC 5545 3.8.6.3: a positive TRIGGER duration fires after the start. Outlook reminds only before
+        # (reminderMinutesBeforeStart), so the nearest it can do is at the start: still a reminder.
+        return 0
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in parts.groups()[1:])
     return ((weeks * 7 + days) * 24 + hours) * 60 + minutes + seconds // 60
 
@@ -116,6 +122,10 @@ def read_record(module: str, record: Mapping[str, Any]) -> dict[str, JsonValue]:
     fields: dict[str, JsonValue] = {
         canonical: record.get(api_name) for canonical, api_name in _TEXT_FIELDS[module].items()
     }
+    description = fields.get("description")
+    if isinstance(description, str):
+        # Compared with the Outlook body, which cannot hold leading blank lines or trailing spaces.
+        fields["description"] = trim_text(description) or None
     start, end = read_times(module, record)
     fields["start"], fields["end"] = start, end
     fields["participants"] = participants_text(module, record) or None

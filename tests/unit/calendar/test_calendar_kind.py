@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sync_core.engine.calendar_kind import CalendarKind, IncompleteFields
-from sync_core.graph.event_codec import MARKER
+from sync_core.graph.event_codec import MARKER, UnknownEventZone
 from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
 
 START = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -39,7 +39,7 @@ def test_an_html_body_without_the_marker_is_reduced_to_text(kind: CalendarKind) 
         as_graph_item({"body": {"contentType": "html", "content": html}}), None, context()
     )
     assert change is not None and change.fields is not None
-    assert change.fields["description"] == "Line one\nLine two\n- point"
+    assert change.fields["description"] == "Line one\nLine two\n  * point"
 
 
 def test_to_graph_refuses_the_description_without_the_participants(kind: CalendarKind) -> None:
@@ -71,11 +71,22 @@ def test_an_outlook_event_in_pacific_time_keeps_its_instant_across_the_dst_chang
     assert change.fields["start"] == datetime(2026, 3, 8, 17, 0, tzinfo=UTC)  # PDT has begun: UTC-7
 
 
-def test_a_graph_time_with_an_unknown_zone_falls_back_to_the_original_start_zone(kind: CalendarKind) -> None:
+def test_a_graph_time_with_an_unknown_zone_is_an_error_not_a_guess(kind: CalendarKind) -> None:
     item = as_graph_item({})
     item.update(
         start={"dateTime": "2026-01-10T10:00:00.0000000", "timeZone": "tzone://Microsoft/Custom"},
         end={"dateTime": "2026-01-10T11:00:00.0000000", "timeZone": "tzone://Microsoft/Custom"},
+        originalStartTimeZone="Eastern Standard Time",
+    )
+    with pytest.raises(UnknownEventZone, match="tzone://Microsoft/Custom"):
+        kind.graph_change(item, None, context())
+
+
+def test_a_graph_time_without_its_zone_is_read_in_the_original_start_zone(kind: CalendarKind) -> None:
+    item = as_graph_item({})
+    item.update(
+        start={"dateTime": "2026-01-10T10:00:00.0000000"},
+        end={"dateTime": "2026-01-10T11:00:00.0000000"},
         originalStartTimeZone="Eastern Standard Time",
     )
     change = kind.graph_change(item, None, context())
@@ -135,7 +146,7 @@ def test_no_reminder_turns_the_outlook_reminder_off(kind: CalendarKind) -> None:
 def test_a_rule_outlook_cannot_express_becomes_one_instance_with_the_rule_kept_in_the_body(
     kind: CalendarKind,
 ) -> None:
-    rule = "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=2"
+    rule = "FREQ=MONTHLY;BYDAY=1MO,1TU"
     fields = timed(description="Planning", participants=None, recurrence=rule)
     body = kind.to_graph(fields, context())
     assert body["recurrence"] is None
@@ -147,7 +158,7 @@ def test_a_rule_outlook_cannot_express_becomes_one_instance_with_the_rule_kept_i
 
 def test_an_unsupported_rule_cannot_be_written_without_the_body(kind: CalendarKind) -> None:
     with pytest.raises(IncompleteFields):
-        kind.to_graph({"recurrence": "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=2"}, context())
+        kind.to_graph({"recurrence": "FREQ=MONTHLY;BYDAY=1MO,1TU"}, context())
 
 
 def test_interviews_list_candidate_job_client_and_interviewers_and_never_write_them(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from sync_core.config import Settings
 from sync_core.domain.canonical import canonical_fields
+from sync_core.domain.html_text import trim_text
 from sync_core.domain.items import JsonValue
 from sync_core.domain.timezones import zone as time_zone
 from sync_core.engine.calendar_kind import CalendarKind
@@ -77,6 +78,12 @@ def all_day_events(draw: st.DrawFn) -> dict[str, JsonValue]:
     }
 
 
+def as_read(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """`fields` with the description in the form both sides read it in (a no-break space is a space:
+    Exchange's HTML spells typed spaces that way; no leading blank lines)."""
+    return {**fields, "description": trim_text(str(fields["description"] or ""))}
+
+
 def names(module: str) -> tuple[str, ...]:
     return KIND.policy(context()).names(module)
 
@@ -103,7 +110,7 @@ def through_graph(
 def test_event_fields_survive_a_recruit_write_and_read(fields: dict[str, JsonValue], zone: str) -> None:
     editable = [name for name in names("Events") if name != "participants"]  # never written to Recruit
     read_back = through_recruit(KIND, fields, zone)
-    assert canonical_fields(read_back, editable) == canonical_fields(fields, editable)
+    assert canonical_fields(read_back, editable) == canonical_fields(as_read(fields), editable)
 
 
 @settings(max_examples=150)
@@ -119,7 +126,7 @@ def test_event_fields_survive_a_graph_write_and_read(
     # the product reads in UTC (no Prefer: outlook.timezone), so only unambiguous replies are compared.
     assume(reply_zone is None or not any(_repeated_hour(fields[end], reply_zone) for end in ("start", "end")))
     read_back = through_graph(KIND, fields, zone, reply_zone)
-    assert canonical_fields(read_back, names("Events")) == canonical_fields(fields, names("Events"))
+    assert canonical_fields(read_back, names("Events")) == canonical_fields(as_read(fields), names("Events"))
 
 
 @given(fields=timed_events(), zone=st.sampled_from(ZONES))
@@ -129,7 +136,7 @@ def test_interview_fields_survive_a_recruit_write_and_read(fields: dict[str, Jso
     change = KIND.recruit_change("Interviews", as_recruit_record("Interviews", payload), ctx)
     assert change.fields is not None
     kept = ["title", "start", "end", "location", "description"]
-    assert canonical_fields(change.fields, kept) == canonical_fields(fields, kept)
+    assert canonical_fields(change.fields, kept) == canonical_fields(as_read(fields), kept)
 
 
 @given(

@@ -28,18 +28,48 @@ def test_source_formatting_whitespace_collapses() -> None:
     assert html_to_text("<div>\n   Meet   the\n   team\n</div>") == "Meet the team"
 
 
-def test_outlook_empty_paragraphs_leave_no_runs_of_blank_lines() -> None:
-    html = "<p>Top</p><p>&nbsp;</p><p>&nbsp;</p><p>&nbsp;</p><p>Bottom</p>"
-    assert html_to_text(html) == "Top\nBottom"
+def test_each_empty_outlook_paragraph_is_one_blank_line_as_outlook_shows_it() -> None:
+    html = "<p>Top</p><p>&nbsp;</p><p>&nbsp;</p><p>Bottom</p>"
+    assert html_to_text(html) == "Top\n\n\nBottom"
 
 
-def test_consecutive_line_breaks_keep_one_blank_line() -> None:
-    assert html_to_text("a<br><br><br><br>b") == "a\n\nb"
+def test_every_line_break_is_kept_so_blank_lines_survive() -> None:
+    assert html_to_text("a<br><br><br><br>b") == "a\n\n\n\nb"
 
 
 def test_list_items_and_table_cells_stay_apart() -> None:
     html = "<ul><li>one</li><li>two</li></ul><table><tr><td>A</td><td>B</td></tr><tr><td>C</td></tr></table>"
-    assert html_to_text(html) == "- one\n- two\nA\tB\nC"
+    assert html_to_text(html) == "  * one\n  * two\nA\tB\nC"
+
+
+def test_numbered_lists_keep_their_numbers() -> None:
+    assert html_to_text("<ol><li>first</li><li>second</li></ol>") == " 1. first\n 2. second"
+
+
+def test_a_teams_link_keeps_its_url_after_its_text() -> None:
+    url = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d"
+    html = f'<p>Microsoft Teams meeting</p><p><a href="{escape(url)}">Click here to join the meeting</a></p>'
+    assert html_to_text(html) == f"Microsoft Teams meeting\nClick here to join the meeting <{url}>"
+
+
+def test_a_link_whose_text_is_its_url_is_not_repeated() -> None:
+    html = '<div>Join <a href="https://example.com/j">https://example.com/j</a></div>'
+    assert html_to_text(html) == "Join https://example.com/j"
+
+
+def test_a_mail_link_showing_its_address_is_not_repeated() -> None:
+    assert html_to_text('<a href="mailto:pat@example.com">pat@example.com</a>') == "pat@example.com"
+
+
+def test_anchors_and_script_links_add_no_url() -> None:
+    assert html_to_text('<a href="#top">Top</a> <a href="javascript:x()">Run</a>') == "Top Run"
+
+
+def test_runs_of_no_break_spaces_and_tabs_in_the_text_are_kept() -> None:
+    assert (
+        html_to_text("<div>&nbsp;&nbsp;&nbsp; indented&nbsp;&nbsp;two\tthree</div>")
+        == "    indented  two\tthree"
+    )
 
 
 def test_preformatted_text_keeps_its_spacing() -> None:
@@ -61,7 +91,7 @@ def test_plain_text_is_written_as_a_text_body() -> None:
 def test_any_markup_converts_without_error_to_trimmed_lines(html: str) -> None:
     text = html_to_text(html)
     assert text == text.strip("\n")
-    assert "\n\n\n" not in text
+    assert all(line == line.rstrip(" ") for line in text.split("\n"))
 
 
 @given(st.lists(st.text(alphabet=string.ascii_letters + string.digits + " .,!?", max_size=20), max_size=6))

@@ -1,6 +1,7 @@
 """Windows and IANA zone names, Graph `{dateTime, timeZone}` values, Recruit date-times and all-day dates."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import available_timezones
 
 import pytest
 from hypothesis import given
@@ -38,15 +39,47 @@ def test_windows_names_graph_returns_map_to_iana_and_back(windows: str, iana: st
 
 
 def test_every_table_entry_is_a_zone_this_machine_knows() -> None:
-    assert len(WINDOWS_TO_IANA) >= 40
+    assert len(WINDOWS_TO_IANA) >= 140  # CLDR's full windowsZones
     for windows in WINDOWS_TO_IANA:
         zone(windows)
 
 
-def test_iana_names_pass_through() -> None:
+def test_iana_names_pass_through_to_iana() -> None:
     assert to_iana("Asia/Tokyo") == "Asia/Tokyo"
-    assert to_windows("Asia/Calcutta") == "India Standard Time"
-    assert to_windows("America/Noronha") == "America/Noronha"
+    assert to_iana("Asia/Calcutta") == "Asia/Calcutta"
+
+
+@pytest.mark.parametrize(
+    ("iana", "windows"),
+    [
+        ("Europe/Oslo", "W. Europe Standard Time"),
+        ("Asia/Jakarta", "SE Asia Standard Time"),
+        ("America/Noronha", "UTC-02"),
+        ("Asia/Calcutta", "India Standard Time"),  # an old alias
+        ("Europe/Uzhgorod", "FLE Standard Time"),  # a tzdata link CLDR does not list
+        ("US/Pacific", "Pacific Standard Time"),
+    ],
+)
+def test_zones_missing_from_the_old_table_get_their_cldr_windows_name(iana: str, windows: str) -> None:
+    assert to_windows(iana) == windows
+
+
+def test_every_iana_zone_is_written_with_a_windows_name() -> None:
+    for iana in available_timezones() - {"localtime"}:
+        assert to_windows(iana) in WINDOWS_TO_IANA, iana
+
+
+def test_a_zone_cldr_gives_no_windows_name_is_written_in_utc_not_as_iana() -> None:
+    assert to_windows("Antarctica/Troll") == "UTC"
+
+
+def test_graphs_spellings_of_utc_are_known() -> None:
+    assert to_iana("tzone://Microsoft/Utc") == "Etc/UTC"
+    assert to_iana("utc") == "Etc/UTC"
+
+
+def test_windows_names_are_matched_whatever_their_case() -> None:
+    assert to_windows("w. europe standard time") == "W. Europe Standard Time"
 
 
 def test_unknown_zone_is_an_error() -> None:

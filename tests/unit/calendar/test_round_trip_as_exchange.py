@@ -1,0 +1,139 @@
+"""No echo: any Recruit event, written to Outlook and read back as Exchange answers it, plans nothing.
+
+Exchange's answer (pure, no I/O): start/end in UTC (no `Prefer: outlook.timezone`), the original zone as
+the Windows name we wrote, and the text body we wrote either as HTML or, with `Prefer:
+outlook.body-content-type="text"`, as text with CRLF line ends. The HTML wrapper follows the Graph v1.0
+examples (api/event-get.md: a whole document, `<html>`, `<head>` with its `<meta>` lines, `<body>`); the
+markup of the text inside is not documented: lines end in `<br>`, a space that HTML would collapse (leading,
+or after another space) is `&nbsp;` so Outlook shows what was typed, tabs stay as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sync_core.config import Settings
+from sync_core.domain.actions import WRITES, CreateInGraph
+from sync_core.domain.items import LinkIndex
+from sync_core.domain.planner import plan
+from sync_core.domain.timezones import recruit_datetime
+from sync_core.engine.calendar_kind import CalendarKind
+from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
+
+KIND = CalendarKind(Settings())
+ZONES = ["Asia/Kolkata", "America/New_York", "Europe/Oslo", "Asia/Jakarta", "Australia/Lord_Howe", "UTC"]
+_HEAD = (
+    '<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n'
+    '<meta content="text/html; charset=us-ascii">\r\n</head>\r\n<body>\r\n'
+)
+
+
+def _typed_spaces(line: str) -> str:
+    """`&nbsp;` for each space HTML would collapse or drop: one not between two visible characters."""
+    out = []
+    for i, char in enumerate(line):
+        lone = 0 < i < len(line) - 1 and not line[i - 1].isspace() and not line[i + 1].isspace()
+        out.append(char if char != " " or lone else "&nbsp;")
+    return "".join(out)
+
+
+def exchange_html(text: str) -> str:
+    """A text body as Exchange hands it back in HTML (see the module docstring)."""
+    lines = [_typed_spaces(escape(line, quote=False)) for line in text.split("\n")]
+    return f"{_HEAD}<div>" + "<br>\r\n".join(lines) + "</div>\r\n</body>\r\n</html>\r\n"
+
+
+def exchange_answer(body: dict[str, Any], body_form: str) -> dict[str, Any]:
+    item = as_graph_item(body, reply_zone="UTC")
+    written = item["body"]
+    assert written["contentType"] == "text"
+    text = str(written["content"])
+    if body_form == "html":
+        item["body"] = {"contentType": "html", "content": exchange_html(text)}
+    else:
+        item["body"] = {"contentType": "text", "content": text.replace("\n", "\r\n")}
+    return item
+
+
+# What a recruiter types: indentation, tabs, blank lines, links, markup characters, any script.
+line_text = st.lists(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp"), blacklist_characters="\r"
+        ),
+        max_size=8,
+    )
+    | st.sampled_from(
+        [" ", "  ", "\t", "\u3000", "\xa0", "https://teams.microsoft.com/l/meetup-join/19%3a", "<b>", "&amp;"]
+    ),
+    max_size=5,
+).map("".join)
+descriptions = st.lists(line_text, max_size=6).map("\n".join)
+rules = st.sampled_from(
+    [
+        None,
+        "FREQ=DAILY;INTERVAL=2;UNTIL=20270131T020000Z",
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO",
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=12",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",  # unmappable: kept in the body
+        "FREQ=MONTHLY;BYDAY=1MO,1TU\nEXDATE:20270104T090000Z",  # unmappable, with a line break
+    ]
+)
+alarms = st.sampled_from(
+    [None, "FREQ=NONE;ACTION=POPUP;TRIGGER=-PT15M", "FREQ=NONE;ACTION=POPUP;TRIGGER=PT15M", "TRIGGER=-P1D"]
+)
+
+
+@st.composite
+def recruit_events(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    zone = draw(st.sampled_from(ZONES))
+    start = draw(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2030, 1, 1)))
+    start = start.replace(second=0, microsecond=0, tzinfo=UTC)
+    all_day = draw(st.booleans())
+    end = start + timedelta(minutes=draw(st.integers(15, 600)))
+    record: dict[str, Any] = {
+        "Event_Title": draw(line_text.filter(str.strip)),
+        "Start_DateTime": recruit_datetime(start, zone),
+        "End_DateTime": recruit_datetime(end, zone),
+        "All_day": all_day,
+        "Venue": draw(line_text),
+        "Description": draw(descriptions),
+        "Participants": draw(
+            st.sampled_from([[], [{"type": "email", "participant": "pat@clients.example", "name": "Pat"}]])
+        ),
+    }
+    if all_day:
+        record["Start_DateTime"] = start.astimezone(UTC).date().isoformat()
+        record["End_DateTime"] = end.astimezone(UTC).date().isoformat()
+    alarm = draw(alarms)
+    if alarm:
+        record["Remind_At"] = {"ALARM": alarm}
+    rule = draw(rules)
+    if rule:
+        record["Recurring_Activity"] = {"RRULE": rule}
+    return as_recruit_record("Events", record), zone
+
+
+@settings(max_examples=300, deadline=None)
+@given(event=recruit_events(), body_form=st.sampled_from(["html", "text"]))
+def test_a_recruit_event_read_back_from_exchange_plans_nothing(
+    event: tuple[dict[str, Any], str], body_form: str
+) -> None:
+    record, zone = event
+    ctx = context(zone)
+    policy = KIND.policy(ctx)
+    recruit = KIND.recruit_change("Events", record, ctx)
+    [create] = plan(LinkIndex(), [recruit], [], policy)
+    assert isinstance(create, CreateInGraph)
+    item = exchange_answer(KIND.to_graph(dict(create.fields), ctx), body_form)
+    graph = KIND.graph_change(item, create.ref.key, ctx)
+    assert graph is not None
+    link = create.link_after.with_graph_id(str(item["id"]))
+    again = plan(LinkIndex.of([link]), [recruit], [graph], policy)
+    assert [action for action in again if isinstance(action, WRITES)] == [], (graph.fields, recruit.fields)
