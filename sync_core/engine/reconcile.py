@@ -37,7 +37,7 @@ from sync_core.engine.registry import kind_for
 from sync_core.engine.renewals import WINDOW_SLIDE
 from sync_core.engine.synclog import log_outcome
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
-from sync_core.recruit.errors import InvalidToken
+from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import LeaseLost
 from sync_core.store.queues import SyncReason, SyncRequest
@@ -69,6 +69,10 @@ RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 MAX_FAILURE_RETRIES = 5
 _FAILING = "failing_passes"
+# Recruit throttled the pass and, as it always does, did not say until when: the request is queued again as a
+# new message this much later (or when a reset it did name comes), so throttling never spends the queue's
+# dequeue count (and never lands the request in the poison queue) nor the failure retries above.
+RATE_LIMIT_RETRY_SECONDS = 60
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -190,10 +194,25 @@ async def _leased_pass(
     except (SyncStopped, LeaseLost) as stopped:
         log.info("%s %s: pass stopped: %s", key, kind.name, stopped)
         return True
-    except (AuthRequired, InvalidToken, NotConnected) as error:
+    except (AuthRequired, InvalidToken, ScopeMismatch, NotConnected) as error:
         await mark_error(ctx, key, kind.name, error)
         return True
+    except RateLimited as limited:
+        await _requeue_after_rate_limit(ctx, request, limited)
+        return True
     return False
+
+
+async def _requeue_after_rate_limit(ctx: EngineContext, request: SyncRequest, limited: RateLimited) -> None:
+    wait = RATE_LIMIT_RETRY_SECONDS
+    if limited.reset_at is not None:
+        wait = max(1, math.ceil((limited.reset_at - ctx.clock()).total_seconds()))
+    # A pending check has done its job once a pass runs: what comes back is a plain sweep.
+    again = _follow_up(request) if request.operation == PENDING_CHECK else request
+    log.info(
+        "%s %s: Recruit is throttling, pass queued again in %d s", request.connection, request.kind, wait
+    )
+    await ctx.queues.send_sync(again, visibility_timeout=wait)
 
 
 async def _reload(ctx: EngineContext, key: ConnectionKey, kind: SyncKind) -> SyncState:
