@@ -1,6 +1,5 @@
 """`POST /_emulator/features`: the unconfirmed behaviours (ids=, If-Modified-Since, /deleted, rate-limit
-headers)
-switched off answer as Zoho answers an unknown parameter, header or route."""
+headers) switched off answer as Zoho answers an unknown parameter, header or route."""
 
 from __future__ import annotations
 
