@@ -73,6 +73,8 @@ _FAILING = "failing_passes"
 # new message this much later (or when a reset it did name comes), so throttling never spends the queue's
 # dequeue count (and never lands the request in the poison queue) nor the failure retries above.
 RATE_LIMIT_RETRY_SECONDS = 60
+# The operation of a Recruit delete callback (API-NOTES "Notifications").
+RECRUIT_DELETE = "delete"
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -86,10 +88,15 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     while current is not None:
         lease = await ctx.syncstate.acquire(key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds)
         if isinstance(lease, LeaseBusy):
-            if current.reason == "initial" or current.operation == MAPPING_CHANGED:
+            if (
+                current.reason == "initial"
+                or current.operation == MAPPING_CHANGED
+                or _names_deletions(current)
+            ):
                 # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
-                # plain sweep, which may skip initial-sync work (the chunk chain must not break) and would not
-                # re-read every linked pair.
+                # plain sweep, which may skip initial-sync work (the chunk chain must not break), would not
+                # re-read every linked pair, and sees Recruit deletions only where `/deleted` works (not
+                # confirmed for Recruit): a delete callback's ids must be read by the pass itself.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
             elif lease.marked or current.operation == PENDING_CHECK:
                 # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
@@ -104,6 +111,10 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
         # an initial sync the rerun is the next step (its own queued message may have found the lease held).
         reason: SyncReason = "initial" if current.reason == "initial" else "sweep"
         current = _follow_up(request, reason) if pending and not stop else None
+
+
+def _names_deletions(request: SyncRequest) -> bool:
+    return bool(request.recruit_ids) and request.operation == RECRUIT_DELETE
 
 
 def _follow_up(
