@@ -166,8 +166,8 @@ module roles 'modules/roles.bicep' = {
 // Defaults equal to config.py's (the test checks they agree); app settings are strings.
 var tuningDefaults = {
   MICROSOFT_EXTENDED_PROPERTY_ID: 'String {4f1d3c52-8a0e-4b8e-9d7c-2f6a1e5b9c31} Name ZohoRecruitId'
-  ZOHO_SCOPES: 'ZohoRecruit.modules.ALL,ZohoRecruit.settings.ALL,ZohoRecruit.users.READ'
-  ZOHO_NOTIFICATIONS_SCOPE: 'ZohoRecruit.notifications.ALL'
+  ZOHO_SCOPES: 'ZohoRecruit.modules.event.ALL,ZohoRecruit.modules.interview.ALL,ZohoRecruit.modules.contact.ALL,ZohoRecruit.settings.READ,ZohoRecruit.users.READ,ZohoRecruit.search.READ,ZohoRecruit.org.READ'
+  ZOHO_NOTIFICATIONS_SCOPE: 'ZohoRecruit.notifications.READ,ZohoRecruit.notifications.CREATE,ZohoRecruit.notifications.UPDATE,ZohoRecruit.notifications.DELETE'
   CALENDAR_NAME: 'Zoho Recruit'
   CONTACT_FOLDER_NAME: 'Zoho Recruit Contacts'
   INITIAL_EVENTS_CAP: '5000'

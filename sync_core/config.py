@@ -68,12 +68,23 @@ class Settings(BaseSettings):
     zoho_client_id: str = Field(default="", description="Zoho API client id.")
     zoho_client_secret: str = Field(default="", description="Zoho API client secret.")
     zoho_scopes: str = Field(
-        default="ZohoRecruit.modules.ALL,ZohoRecruit.settings.ALL,ZohoRecruit.users.READ",
-        description="Scopes asked at Sign in with Zoho.",
+        default=(
+            "ZohoRecruit.modules.event.ALL,ZohoRecruit.modules.interview.ALL,ZohoRecruit.modules.contact.ALL,"
+            "ZohoRecruit.settings.READ,ZohoRecruit.users.READ,ZohoRecruit.search.READ,ZohoRecruit.org.READ"
+        ),
+        description="Scopes asked at Sign in with Zoho: modules synced, field metadata, users, search, org.",
     )
     zoho_notifications_scope: str = Field(
-        default="ZohoRecruit.notifications.ALL",
-        description="Scope for watch channels (exact form unconfirmed).",
+        default=(
+            "ZohoRecruit.notifications.READ,ZohoRecruit.notifications.CREATE,"
+            "ZohoRecruit.notifications.UPDATE,ZohoRecruit.notifications.DELETE"
+        ),
+        description="Scope(s) for watch channels, comma-separated (exact form unconfirmed).",
+    )
+    zoho_local_data_centres: str = Field(
+        default="",
+        description="Local stacks only: `accounts_url=api_base` pairs, comma-separated, trusted like Zoho's "
+        "data centres (the Recruit emulator plays one per port).",
     )
 
     # --- Product rules ---

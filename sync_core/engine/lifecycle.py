@@ -23,7 +23,7 @@ from sync_core.engine.subscriptions import (
     remove_recruit_channel,
 )
 from sync_core.graph.errors import AuthRequired, GraphError
-from sync_core.recruit.errors import InvalidToken, RecruitError
+from sync_core.recruit.errors import InvalidToken, RecruitError, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import LifecycleRequest, SyncRequest
 from sync_core.store.routes import RouteSource
@@ -44,7 +44,7 @@ CONTAINER_DELETED_MESSAGE = {
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
 LEASE_POLL_SECONDS = 0.25
 # Errors only the user can fix (consent withdrawn, token revoked): the state says so, nothing retries.
-NEEDS_USER = (AuthRequired, InvalidToken, NotConnected)
+NEEDS_USER = (AuthRequired, InvalidToken, ScopeMismatch, NotConnected)
 
 
 async def handle(ctx: EngineContext, request: LifecycleRequest) -> None:
@@ -62,6 +62,11 @@ def _plain_message(error: Exception) -> tuple[str, str]:
         return "microsoft_auth", "Microsoft access has expired or was withdrawn. Enable again to sign in."
     if isinstance(error, InvalidToken):
         return "recruit_auth", "Zoho Recruit access has expired or was withdrawn. Sign in with Zoho again."
+    if isinstance(error, ScopeMismatch):
+        return (
+            "recruit_scopes",
+            "Zoho Recruit did not grant a permission sync needs. Sign in with Zoho again.",
+        )
     return "not_connected", "The account is not fully connected. Enable again to sign in."
 
 

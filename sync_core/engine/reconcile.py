@@ -37,7 +37,7 @@ from sync_core.engine.registry import kind_for
 from sync_core.engine.renewals import WINDOW_SLIDE
 from sync_core.engine.synclog import log_outcome, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
-from sync_core.recruit.errors import InvalidToken
+from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import LeaseLost
 from sync_core.store.queues import SyncReason, SyncRequest
@@ -69,6 +69,12 @@ RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 MAX_FAILURE_RETRIES = 5
 _FAILING = "failing_passes"
+# Recruit throttled the pass and, as it always does, did not say until when: the request is queued again as a
+# new message this much later (or when a reset it did name comes), so throttling never spends the queue's
+# dequeue count (and never lands the request in the poison queue) nor the failure retries above.
+RATE_LIMIT_RETRY_SECONDS = 60
+# The operation of a Recruit delete callback (API-NOTES "Notifications").
+RECRUIT_DELETE = "delete"
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -82,10 +88,15 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     while current is not None:
         lease = await ctx.syncstate.acquire(key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds)
         if isinstance(lease, LeaseBusy):
-            if current.reason == "initial" or current.operation == MAPPING_CHANGED:
+            if (
+                current.reason == "initial"
+                or current.operation == MAPPING_CHANGED
+                or _names_deletions(current)
+            ):
                 # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
-                # plain sweep, which may skip initial-sync work (the chunk chain must not break) and would not
-                # re-read every linked pair.
+                # plain sweep, which may skip initial-sync work (the chunk chain must not break), would not
+                # re-read every linked pair, and sees Recruit deletions only where `/deleted` works (not
+                # confirmed for Recruit): a delete callback's ids must be read by the pass itself.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
             elif lease.marked or current.operation == PENDING_CHECK:
                 # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
@@ -100,6 +111,10 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
         # an initial sync the rerun is the next step (its own queued message may have found the lease held).
         reason: SyncReason = "initial" if current.reason == "initial" else "sweep"
         current = _follow_up(request, reason) if pending and not stop else None
+
+
+def _names_deletions(request: SyncRequest) -> bool:
+    return bool(request.recruit_ids) and request.operation == RECRUIT_DELETE
 
 
 def _follow_up(
@@ -190,10 +205,25 @@ async def _leased_pass(
     except (SyncStopped, LeaseLost) as stopped:
         log.info("%s %s: pass stopped: %s", key, kind.name, stopped)
         return True
-    except (AuthRequired, InvalidToken, NotConnected) as error:
+    except (AuthRequired, InvalidToken, ScopeMismatch, NotConnected) as error:
         await mark_error(ctx, key, kind.name, error)
         return True
+    except RateLimited as limited:
+        await _requeue_after_rate_limit(ctx, request, limited)
+        return True
     return False
+
+
+async def _requeue_after_rate_limit(ctx: EngineContext, request: SyncRequest, limited: RateLimited) -> None:
+    wait = RATE_LIMIT_RETRY_SECONDS
+    if limited.reset_at is not None:
+        wait = max(1, math.ceil((limited.reset_at - ctx.clock()).total_seconds()))
+    # A pending check has done its job once a pass runs: what comes back is a plain sweep.
+    again = _follow_up(request) if request.operation == PENDING_CHECK else request
+    log.info(
+        "%s %s: Recruit is throttling, pass queued again in %d s", request.connection, request.kind, wait
+    )
+    await ctx.queues.send_sync(again, visibility_timeout=wait)
 
 
 async def _reload(ctx: EngineContext, key: ConnectionKey, kind: SyncKind) -> SyncState:

@@ -11,6 +11,7 @@ from .errors import (
     RateLimited,
     RecordResult,
     RecruitError,
+    ScopeMismatch,
     UntrustedAccountsServer,
 )
 from .models import DeletedRecord, FieldMeta, RecruitOrg, RecruitUser, WatchChannel
@@ -31,6 +32,7 @@ __all__ = [
     "RecruitOrg",
     "RecruitTokens",
     "RecruitUser",
+    "ScopeMismatch",
     "TokenSource",
     "UntrustedAccountsServer",
     "WatchChannel",

@@ -14,34 +14,19 @@ from typing import Any
 import httpx
 
 from .criteria import Criterion, criteria_string
-from .datetimes import format_recruit_datetime, parse_optional
+from .datetimes import format_recruit_datetime
 from .errors import NotFound, RecordResult, RecruitError, record_results
 from .models import DeletedRecord, FieldMeta, RecruitOrg, RecruitUser, WatchChannel
+from .payloads import MAX_BULK, checked, chunks, granted_expiry, items_of, older_than, watch_item
+from .support import UNSUPPORTED_STATUSES, ServerSupport
 from .tokens import TokenSource
-from .transport import ApiResponse, RecruitTransport
+from .transport import OWN_RATE_WAITS, ApiResponse, RecruitTransport
 
 MAX_PER_PAGE = 200
-MAX_BULK = 100
-MAX_CHANNEL_ID = 2**48
-MAX_WATCH_TOKEN = 50
 # Zoho answers INVALID_DATA for an id that does not exist in the module.
 _MISSING_RECORD_CODES = frozenset({"INVALID_DATA", "RECORD_NOT_FOUND"})
 
 Record = dict[str, Any]
-
-
-def _chunks(items: Sequence[Any], size: int) -> list[tuple[int, Sequence[Any]]]:
-    return [(offset, items[offset : offset + size]) for offset in range(0, len(items), size)]
-
-
-def _data(response: ApiResponse, key: str = "data") -> list[Any]:
-    if isinstance(response.body, dict):
-        items = response.body.get(key)
-        if isinstance(items, list):
-            return items
-        if isinstance(items, dict):
-            return [items]
-    return []
 
 
 class RecruitClient:
@@ -58,6 +43,7 @@ class RecruitClient:
         backoff_seconds: float = 0.25,
         concurrency: int = 4,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        own_rate_waits: tuple[float, ...] = OWN_RATE_WAITS,
     ) -> None:
         self.transport = RecruitTransport(
             api_base,
@@ -67,8 +53,10 @@ class RecruitClient:
             server_retries=server_retries,
             backoff_seconds=backoff_seconds,
             sleep=sleep,
+            own_rate_waits=own_rate_waits,
         )
         self._concurrency = asyncio.Semaphore(concurrency)
+        self.support = ServerSupport()
 
     @property
     def requests_made(self) -> int:
@@ -93,20 +81,20 @@ class RecruitClient:
     # --- users, org, metadata ---
 
     async def current_user(self) -> RecruitUser:
-        users = _data(await self._call("GET", "/users", params={"type": "CurrentUser"}), "users")
+        users = items_of(await self._call("GET", "/users", params={"type": "CurrentUser"}), "users")
         if not users:
             raise RecruitError("NO_CURRENT_USER", "Recruit returned no current user")
         return RecruitUser.model_validate(users[0])
 
     async def org(self) -> RecruitOrg:
-        orgs = _data(await self._call("GET", "/org"), "org")
+        orgs = items_of(await self._call("GET", "/org"), "org")
         if not orgs:
             raise RecruitError("NO_ORG", "Recruit returned no organisation")
         return RecruitOrg.model_validate(orgs[0])
 
     async def fields(self, module: str) -> list[FieldMeta]:
         response = await self._call("GET", "/settings/fields", params={"module": module})
-        return [FieldMeta.model_validate(item) for item in _data(response, "fields")]
+        return [FieldMeta.model_validate(item) for item in items_of(response, "fields")]
 
     async def owner_field(self, module: str) -> FieldMeta:
         """The module's owner field, found by its data type (its name differs between modules)."""
@@ -125,7 +113,7 @@ class RecruitClient:
             response = await self._call("GET", path, params={**params, "page": page}, headers=headers)
             if response.status in (204, 304):
                 return
-            for item in _data(response):
+            for item in items_of(response):
                 if isinstance(item, dict):
                     yield item
             info = response.body.get("info") if isinstance(response.body, dict) else None
@@ -172,7 +160,7 @@ class RecruitClient:
         header_ignored = False
         async with aclosing(self._pages(path, params, header)) as records:
             async for record in records:
-                if _older_than(record, modified_since):
+                if older_than(record, modified_since):
                     header_ignored = True
                     break
                 yielded.add(str(record.get("id")))
@@ -182,7 +170,7 @@ class RecruitClient:
         newest_first = {**params, "sort_by": "Modified_Time", "sort_order": "desc"}
         async with aclosing(self._pages(path, newest_first)) as records:
             async for record in records:
-                if _older_than(record, modified_since):
+                if older_than(record, modified_since):
                     return
                 if str(record.get("id")) not in yielded:
                     yield record
@@ -197,16 +185,44 @@ class RecruitClient:
             if exc.code in _MISSING_RECORD_CODES:
                 return None
             raise
-        items = _data(response)
+        items = items_of(response)
         return items[0] if items and isinstance(items[0], dict) else None
 
     async def get_records(self, module: str, ids: Sequence[str]) -> dict[str, Record]:
-        """The records that exist among `ids`, by id, fetched concurrently (bounded by `concurrency`)."""
+        """The records that exist among `ids`, by id: `GET /{Module}?ids=` (≤100 a call) where the server
+        supports it, else one GET per id, concurrently (bounded by `concurrency`)."""
         unique = list(dict.fromkeys(ids))
-        found = await asyncio.gather(*(self.get_record(module, record_id) for record_id in unique))
-        return {
-            record_id: record for record_id, record in zip(unique, found, strict=True) if record is not None
-        }
+        found: dict[str, Record] = {}
+        if len(unique) > 1 and self.support.ids_param:
+            for _, chunk in chunks(unique, MAX_BULK):
+                listed = await self._listed_by_ids(module, chunk)
+                if listed is None:
+                    break
+                found.update(listed)
+            else:
+                return found
+        rest = [record_id for record_id in unique if record_id not in found]
+        fetched = await asyncio.gather(*(self.get_record(module, record_id) for record_id in rest))
+        found.update({rid: record for rid, record in zip(rest, fetched, strict=True) if record is not None})
+        return found
+
+    async def _listed_by_ids(self, module: str, ids: Sequence[str]) -> dict[str, Record] | None:
+        """The records `GET /{Module}?ids=` lists, or None when the server refuses or ignores `ids`."""
+        params: dict[str, str | int] = {"ids": ",".join(ids), "per_page": MAX_PER_PAGE}
+        try:
+            response = await self._call("GET", f"/{module}", params=params)
+        except RecruitError as error:
+            if error.http_status in UNSUPPORTED_STATUSES and error.code != "INVALID_MODULE":
+                self.support.lacks("ids_param", error.code)
+                return None
+            raise
+        listed = {str(item.get("id")): item for item in items_of(response) if isinstance(item, dict)}
+        info = response.body.get("info") if isinstance(response.body, dict) else None
+        more = isinstance(info, dict) and bool(info.get("more_records"))
+        if more or not set(listed) <= set(ids):
+            self.support.lacks("ids_param", "the ids parameter was ignored")
+            return None
+        return listed
 
     async def search(self, module: str, criteria: Sequence[Criterion]) -> list[Record]:
         """Records matching every (field, operator, value) condition; operators `equals`, `starts_with`."""
@@ -214,14 +230,26 @@ class RecruitClient:
         return [record async for record in self._pages(f"/{module}/search", params)]
 
     async def deleted_since(self, module: str, since: datetime) -> list[DeletedRecord]:
-        """Records deleted at or after `since` (filtered here too, in case the server ignores the header)."""
+        """Records deleted at or after `since` (filtered here too, in case the server ignores the header).
+
+        Where `/deleted` is refused this is empty: deletions then come from the watch channel's delete
+        callbacks, whose ids the caller reads with `get_records` (a missing record is a deleted one).
+        """
+        if not self.support.deleted_endpoint:
+            return []
         header = {"If-Modified-Since": format_recruit_datetime(since)}
         params: dict[str, str | int] = {"type": "All", "per_page": MAX_PER_PAGE}
         deleted: list[DeletedRecord] = []
-        async for item in self._pages(f"/{module}/deleted", params, header):
-            entry = DeletedRecord.model_validate(item)
-            if entry.deleted_time is None or entry.deleted_time >= since:
-                deleted.append(entry)
+        try:
+            async for item in self._pages(f"/{module}/deleted", params, header):
+                entry = DeletedRecord.model_validate(item)
+                if entry.deleted_time is None or entry.deleted_time >= since:
+                    deleted.append(entry)
+        except RecruitError as error:
+            if error.http_status not in UNSUPPORTED_STATUSES or error.code == "INVALID_MODULE":
+                raise
+            self.support.lacks("deleted_endpoint", error.code)
+            return []
         return deleted
 
     # --- writing records ---
@@ -230,10 +258,10 @@ class RecruitClient:
         self, method: str, module: str, records: Sequence[Mapping[str, Any]]
     ) -> list[RecordResult]:
         results: list[RecordResult] = []
-        for offset, chunk in _chunks(records, MAX_BULK):
+        for offset, chunk in chunks(records, MAX_BULK):
             # An empty trigger list keeps workflows, approvals and blueprints from firing on our writes.
             response = await self._call(method, f"/{module}", json={"data": list(chunk), "trigger": []})
-            results.extend(_checked(record_results(_data(response), offset), len(chunk)))
+            results.extend(checked(record_results(items_of(response), offset), len(chunk)))
         return results
 
     async def insert(self, module: str, records: Sequence[Mapping[str, Any]]) -> list[RecordResult]:
@@ -247,10 +275,10 @@ class RecruitClient:
     async def delete(self, module: str, ids: Sequence[str]) -> list[RecordResult]:
         """Delete records by id without firing workflows; one result per id, in order."""
         results: list[RecordResult] = []
-        for offset, chunk in _chunks(ids, MAX_BULK):
+        for offset, chunk in chunks(ids, MAX_BULK):
             params = {"ids": ",".join(chunk), "wf_trigger": "false"}
             response = await self._call("DELETE", f"/{module}", params=params)
-            results.extend(_checked(record_results(_data(response), offset), len(chunk)))
+            results.extend(checked(record_results(items_of(response), offset), len(chunk)))
         return results
 
     # --- watch channels ---
@@ -259,7 +287,7 @@ class RecruitClient:
         self, channel_id: int, events: Sequence[str], notify_url: str, token: str, expiry: datetime
     ) -> WatchChannel:
         """Open a channel; the answer carries the expiry the server granted."""
-        item = _watch_item(channel_id, events, notify_url, token, expiry)
+        item = watch_item(channel_id, events, notify_url, token, expiry)
         return await self._watch_call("POST", item)
 
     async def update_watch(
@@ -272,12 +300,12 @@ class RecruitClient:
         expiry: datetime | None = None,
     ) -> WatchChannel:
         """Change a channel (renew its expiry, events, URL or token)."""
-        item = _watch_item(channel_id, events, notify_url, token, expiry)
+        item = watch_item(channel_id, events, notify_url, token, expiry)
         return await self._watch_call("PATCH", item)
 
     async def list_watches(self) -> list[WatchChannel]:
         response = await self._call("GET", "/actions/watch")
-        return [WatchChannel.model_validate(item) for item in _data(response, "watch")]
+        return [WatchChannel.model_validate(item) for item in items_of(response, "watch")]
 
     async def unwatch(self, channel_ids: Sequence[int]) -> list[RecordResult]:
         """Stop channels; one result per channel id."""
@@ -285,11 +313,11 @@ class RecruitClient:
             return []
         params = {"channel_ids": ",".join(str(channel_id) for channel_id in channel_ids)}
         response = await self._call("DELETE", "/actions/watch", params=params)
-        return record_results(_data(response, "watch"))
+        return record_results(items_of(response, "watch"))
 
     async def _watch_call(self, method: str, item: dict[str, Any]) -> WatchChannel:
         response = await self._call(method, "/actions/watch", json={"watch": [item]})
-        results = record_results(_data(response, "watch"))
+        results = record_results(items_of(response, "watch"))
         if not results or not results[0].ok:
             first = results[0] if results else None
             raise RecruitError(
@@ -298,49 +326,5 @@ class RecruitClient:
                 first.details if first else None,
                 response.status,
             )
-        granted = _granted_expiry(results[0].details)
+        granted = granted_expiry(results[0].details)
         return WatchChannel.model_validate({**item, **({"channel_expiry": granted} if granted else {})})
-
-
-def _older_than(record: Mapping[str, Any], moment: datetime) -> bool:
-    modified = parse_optional(record.get("Modified_Time"))
-    return modified is not None and modified < moment
-
-
-def _checked(results: list[RecordResult], expected: int) -> list[RecordResult]:
-    if len(results) != expected:
-        raise RecruitError("UNEXPECTED_RESPONSE", f"{len(results)} results for {expected} records")
-    return results
-
-
-def _watch_item(
-    channel_id: int,
-    events: Sequence[str] | None,
-    notify_url: str | None,
-    token: str | None,
-    expiry: datetime | None,
-) -> dict[str, Any]:
-    if not 0 < channel_id < MAX_CHANNEL_ID:
-        raise ValueError("channel_id must be a positive integer below 2**48")
-    if token is not None and len(token) > MAX_WATCH_TOKEN:
-        raise ValueError(f"a watch token holds at most {MAX_WATCH_TOKEN} characters")
-    item: dict[str, Any] = {"channel_id": channel_id}
-    if events is not None:
-        item["events"] = list(events)
-    if notify_url is not None:
-        item["notify_url"] = notify_url
-    if token is not None:
-        item["token"] = token
-    if expiry is not None:
-        item["channel_expiry"] = format_recruit_datetime(expiry)
-    return item
-
-
-def _granted_expiry(details: Mapping[str, Any]) -> str | None:
-    events = details.get("events")
-    if isinstance(events, list):
-        for event in events:
-            if isinstance(event, dict) and isinstance(event.get("channel_expiry"), str):
-                return str(event["channel_expiry"])
-    expiry = details.get("channel_expiry")
-    return expiry if isinstance(expiry, str) else None

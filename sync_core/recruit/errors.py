@@ -14,6 +14,8 @@ from typing import Any
 INVALID_TOKEN_CODES = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN"})
 NOT_FOUND_CODES = frozenset({"RECORD_NOT_FOUND", "NOT_FOUND", "INVALID_URL_PATTERN"})
 LIMIT_CODES = frozenset({"LIMIT_EXCEEDED", "LIMIT_REACHED", "API_LIMIT_EXCEEDED"})
+# A valid token without the call's scope: never an expired token (API-NOTES "Hosts and OAuth").
+SCOPE_MISMATCH_CODE = "OAUTH_SCOPE_MISMATCH"
 
 
 class RecruitError(Exception):
@@ -37,8 +39,15 @@ class InvalidToken(RecruitError):
     """The access token was refused even after a refresh, or the refresh token itself is dead."""
 
 
+class ScopeMismatch(RecruitError):
+    """401 `OAUTH_SCOPE_MISMATCH`: the token is valid but was not granted this call's scope. Refreshing does
+    not
+    help (a refresh keeps the consented scopes): the user must consent again to the scopes we ask for now."""
+
+
 class RateLimited(RecruitError):
-    """Too many requests; `reset_at` says when the window resets (None when the server did not say)."""
+    """Too many requests; `reset_at` says when the window resets (None when the server did not say, as
+    Recruit does not: the caller picks its own delay)."""
 
     def __init__(
         self,
@@ -110,6 +119,8 @@ def make_error(
 ) -> RecruitError:
     """The most specific exception class for an API error code / HTTP status."""
     upper = code.upper()
+    if upper == SCOPE_MISMATCH_CODE:
+        return ScopeMismatch(code, message, details, http_status)
     if upper in INVALID_TOKEN_CODES or http_status == 401:
         return InvalidToken(code, message, details, http_status)
     if upper == "TOO_MANY_REQUESTS" or http_status == 429:

@@ -17,7 +17,10 @@ from sync_core.config import Settings, get_settings
 from .errors import InvalidToken, RecruitError, UntrustedAccountsServer, error_from_body
 from .http import new_http_client
 
-# Zoho's accounts server per data centre, mapped to that data centre's Recruit host (API-NOTES "Hosts").
+# Zoho's accounts server per data centre, mapped to that data centre's Recruit host (API-NOTES "Hosts and
+# OAuth", corrected 2026-12-05: Canada's API is recruit.zohocloud.ca; UK, SG and AE exist). The grant's
+# `accounts-server` picks the row; its `api_domain` is not used: for Recruit it names the zohoapis host, not
+# the Recruit one.
 RECRUIT_HOST_BY_ACCOUNTS_HOST: dict[str, str] = {
     "accounts.zoho.com": "recruit.zoho.com",
     "accounts.zoho.eu": "recruit.zoho.eu",
@@ -25,8 +28,11 @@ RECRUIT_HOST_BY_ACCOUNTS_HOST: dict[str, str] = {
     "accounts.zoho.com.cn": "recruit.zoho.com.cn",
     "accounts.zoho.jp": "recruit.zoho.jp",
     "accounts.zoho.com.au": "recruit.zoho.com.au",
-    "accounts.zohocloud.ca": "recruit.zoho.ca",
+    "accounts.zohocloud.ca": "recruit.zohocloud.ca",
     "accounts.zoho.sa": "recruit.zoho.sa",
+    "accounts.zoho.uk": "recruit.zoho.uk",
+    "accounts.zoho.sg": "recruit.zoho.sg",
+    "accounts.zoho.ae": "recruit.zoho.ae",
 }
 RECRUIT_API_PATH = "/recruit/v2"
 TOKEN_PATH = "/oauth/v2/token"  # noqa: S105 (a path, not a secret)
@@ -55,11 +61,21 @@ def _origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+def _configured_api_bases(settings: Settings) -> dict[str, str]:
+    """Accounts origin → API root for the configured home data centre and any local data centres."""
+    bases = {_origin(settings.zoho_accounts_url): settings.zoho_api_base_url.rstrip("/")}
+    for pair in settings.zoho_local_data_centres.split(","):
+        accounts_url, separator, api_base = pair.strip().partition("=")
+        if separator and accounts_url and api_base:
+            bases[_origin(accounts_url)] = api_base.strip().rstrip("/")
+    return bases
+
+
 def trusted_accounts_server(accounts_server: str, settings: Settings | None = None) -> str:
-    """The accounts server's origin when it is the configured one or a known Zoho data centre; else raise."""
+    """The accounts server's origin when it is configured or a known Zoho data centre; else raise."""
     settings = settings or get_settings()
     origin = _origin(accounts_server)
-    if origin == _origin(settings.zoho_accounts_url):
+    if origin in _configured_api_bases(settings):
         return origin
     parts = urlsplit(origin)
     if parts.scheme == "https" and parts.port is None and parts.hostname in RECRUIT_HOST_BY_ACCOUNTS_HOST:
@@ -68,11 +84,12 @@ def trusted_accounts_server(accounts_server: str, settings: Settings | None = No
 
 
 def api_base_for(accounts_server: str, settings: Settings | None = None) -> str:
-    """The Recruit API root of the accounts server's data centre (the setting for the configured server)."""
+    """The Recruit API root of the accounts server's data centre (the setting for a configured server)."""
     settings = settings or get_settings()
     origin = trusted_accounts_server(accounts_server, settings)
-    if origin == _origin(settings.zoho_accounts_url):
-        return settings.zoho_api_base_url.rstrip("/")
+    configured = _configured_api_bases(settings)
+    if origin in configured:
+        return configured[origin]
     host = urlsplit(origin).hostname or ""
     return f"https://{RECRUIT_HOST_BY_ACCOUNTS_HOST[host]}{RECRUIT_API_PATH}"
 

@@ -1,5 +1,10 @@
-"""One Recruit API request with the policies every call shares: auth header, one refresh on INVALID_TOKEN,
-waiting out a rate limit when the reset is near, retrying server errors with backoff, counting requests.
+"""One Recruit API request with the policies every call shares: auth header, one refresh on INVALID_TOKEN
+(never on OAUTH_SCOPE_MISMATCH), waiting out a rate limit when the reset is near, retrying server errors with
+backoff, counting requests.
+
+Recruit sends no rate-limit headers (API-NOTES "Limits"): a 429 without them gets a couple of short waits of
+our own, then RateLimited with no `reset_at`, so the caller (the engine) requeues the work later instead of
+holding a worker for a whole rate-limit window.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ from typing import Any
 
 import httpx
 
-from .errors import InvalidToken, RateLimited, RecruitError, error_from_body, make_error
+from .errors import InvalidToken, RateLimited, RecruitError, ScopeMismatch, error_from_body, make_error
 from .http import new_http_client
 from .tokens import TokenSource
 
 # Statuses after which a POST may safely be sent again (the server did not act on it).
 _POST_RETRY_STATUSES = frozenset({502, 503, 504})
 _MAX_RATE_WAITS = 5
+# Our own waits (seconds) after a 429 that names no reset: short, for a brief burst or the concurrency limit.
+OWN_RATE_WAITS = (1.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class RecruitTransport:
         backoff_seconds: float = 0.25,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         timeout: float = 30.0,
+        own_rate_waits: tuple[float, ...] = OWN_RATE_WAITS,
     ) -> None:
         self.api_base = api_base.rstrip("/")
         self.token_source = token_source
@@ -79,6 +87,7 @@ class RecruitTransport:
         self.server_retries = server_retries
         self.backoff_seconds = backoff_seconds
         self._sleep = sleep
+        self.own_rate_waits = own_rate_waits
         # Read by the benchmark: every HTTP request sent to the API, retries included.
         self.requests_made = 0
 
@@ -127,6 +136,9 @@ class RecruitTransport:
             if status in (204, 304) or (error is None and status < 400):
                 return ApiResponse(status, body, response.headers)
 
+            if isinstance(error, ScopeMismatch):
+                raise error
+
             if status == 401 or isinstance(error, InvalidToken):
                 if not refreshed:
                     token = await self.token_source.refreshed()
@@ -139,6 +151,10 @@ class RecruitTransport:
                 if delay is not None and delay <= self.max_rate_wait and rate_waits < _MAX_RATE_WAITS:
                     rate_waits += 1
                     await self._sleep(delay + 0.05)
+                    continue
+                if delay is None and rate_waits < len(self.own_rate_waits):
+                    await self._sleep(self.own_rate_waits[rate_waits])
+                    rate_waits += 1
                     continue
                 reset_at = datetime.now(UTC) + timedelta(seconds=delay) if delay is not None else None
                 code = error.code if error else "TOO_MANY_REQUESTS"

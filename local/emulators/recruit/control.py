@@ -1,4 +1,5 @@
-"""Recruit-specific control routes under /_emulator: tokens, import, mass update, custom fields, rate limit.
+"""Recruit-specific control routes under /_emulator: tokens, import, mass update, custom fields, rate limit,
+feature switches (features.py).
 
 Also `GET /_emulator/deliveries`: every watch callback scheduled since the last reset, with its outcome.
 """
@@ -17,6 +18,7 @@ from local.emulators.kit.app import CONTROL_PREFIX
 
 from .fields import JSON_TYPES, FieldDef
 from .runtime import ACCESS_TOKEN_SECONDS, Emulator, api_base, json_object
+from .scopes import InvalidScope, parse_scopes
 from .state import User
 from .writes import RecordWriter
 
@@ -58,9 +60,16 @@ def recruit_control_routes(emulator: Emulator) -> list[BaseRoute]:
         parsed = await body_and_user(request)
         if isinstance(parsed, Response):
             return parsed
-        _, user = parsed
+        body, user = parsed
+        # Acting as the user: every scope, unless the test asks for a narrower grant.
+        scopes = None
+        if "scopes" in body:
+            try:
+                scopes = parse_scopes(str(body["scopes"]))
+            except InvalidScope as invalid:
+                return _bad(f"invalid scope {invalid}")
         expires = emulator.now() + timedelta(seconds=ACCESS_TOKEN_SECONDS)
-        access_token = emulator.state.issue_access_token(user.id, expires)
+        access_token = emulator.state.issue_access_token(user.id, expires, scopes=scopes)
         return JSONResponse(
             {"access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "user_id": user.id}
         )
@@ -124,6 +133,16 @@ def recruit_control_routes(emulator: Emulator) -> list[BaseRoute]:
         emulator.limiter.configure(per_minute)
         return JSONResponse({"per_minute": per_minute})
 
+    async def features(request: Request) -> Response:
+        body = await json_object(request)
+        if body is None:
+            return _bad("body must be a JSON object")
+        try:
+            emulator.features.update(body)
+        except ValueError as error:
+            return _bad(str(error))
+        return JSONResponse(emulator.features.to_json())
+
     async def deliveries(request: Request) -> Response:
         return JSONResponse({"deliveries": emulator.notifier.log})
 
@@ -133,5 +152,6 @@ def recruit_control_routes(emulator: Emulator) -> list[BaseRoute]:
         Route(f"{CONTROL_PREFIX}/mass-update", mass_update, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/fields", add_field, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/ratelimit", ratelimit, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/features", features, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/deliveries", deliveries, methods=["GET"]),
     ]

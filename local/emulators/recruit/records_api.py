@@ -1,7 +1,9 @@
 """Records routes under /recruit/v2/{Module}: list, get, insert, update, delete, deleted list, search.
 
 Statuses: list/search/deleted answer 204 when empty and 304 when `If-Modified-Since` leaves nothing; an
-unknown record id on GET answers 204; bulk writes answer 201 (insert) / 200 with any success, else 400.
+unknown record id on GET answers 204, one that is not a number 404 `INVALID_URL_PATTERN` (see features.py);
+bulk writes answer 201 (insert) / 200 with any success, else 400. Search takes `criteria`, or `email`, `phone`
+or `word` (Recruit guide apiv2/search-records.html: every email field, every phone field, any word).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from . import scopes
 from .criteria import CriteriaError, parse_criteria
 from .fields import MODULES
 from .runtime import Emulator, api_base, api_route, json_object, zoho_error
@@ -54,6 +57,10 @@ def _paging(request: Request) -> tuple[int, int]:
     return page, per_page
 
 
+def _unknown_url() -> Response:
+    return zoho_error("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", 404)
+
+
 def _since(request: Request) -> datetime | None:
     raw = request.headers.get("if-modified-since")
     if not raw:
@@ -81,8 +88,16 @@ def _write_status(results: list[dict[str, Any]], success_status: int) -> int:
     return success_status if any(r["status"] == "success" for r in results) else 400
 
 
+def _record_scope(request: Request) -> scopes.Requirement:
+    return scopes.for_records(str(request.path_params["module"]), request.method)
+
+
+def _read_scope(request: Request) -> scopes.Requirement:
+    return scopes.for_records(str(request.path_params["module"]), "GET")
+
+
 def records_routes(emulator: Emulator) -> list[BaseRoute]:
-    def guarded(handler: Callable[[Request, User], Any]) -> Any:
+    def guarded(handler: Callable[[Request, User], Any], required: Any = _record_scope) -> Any:
         async def run(request: Request, user: User) -> Response:
             try:
                 response: Response = await handler(request, user)
@@ -90,7 +105,7 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
                 return bad.response
             return response
 
-        return api_route(emulator, run)
+        return api_route(emulator, run, required)
 
     def publish(request: Request, change: Change) -> None:
         emulator.notifier.publish(change, api_base(request), emulator.now())
@@ -107,9 +122,10 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
         sort_order = request.query_params.get("sort_order", "asc")
         if sort_by not in SORT_KEYS or sort_order not in ("asc", "desc"):
             return zoho_error("INVALID_DATA", "invalid sort_by or sort_order", 400, {"param": "sort_by"})
-        since = _since(request)
+        since = _since(request) if emulator.features.if_modified_since else None
         records = emulator.state.records_of(user.org_id, module)
-        wanted = [i for i in request.query_params.get("ids", "").split(",") if i]
+        raw_ids = request.query_params.get("ids", "") if emulator.features.ids_param else ""
+        wanted = [i for i in raw_ids.split(",") if i]
         if len(wanted) > MAX_WRITE:
             return zoho_error("LIMIT_EXCEEDED", "too many ids", 400, {"limit": MAX_WRITE})
         if wanted:
@@ -122,6 +138,8 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
 
     async def get_record(request: Request, user: User) -> Response:
         module = _module(request)
+        if not str(request.path_params["record_id"]).isdigit():
+            return _unknown_url()
         record = emulator.state.find_record(user.org_id, module, str(request.path_params["record_id"]))
         if record is None:
             return Response(status_code=204)
@@ -185,10 +203,12 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
 
     async def deleted_records(request: Request, user: User) -> Response:
         module = _module(request)
+        if not emulator.features.deleted_endpoint:
+            return _unknown_url()
         page, per_page = _paging(request)
         if request.query_params.get("type", "All") not in ("All", "all", "recycle", "permanent"):
             return zoho_error("INVALID_DATA", "invalid type", 400, {"param": "type"})
-        since = _since(request)
+        since = _since(request) if emulator.features.if_modified_since else None
         users = emulator.state.users
         entries = [
             {
@@ -207,34 +227,18 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
     async def search_records(request: Request, user: User) -> Response:
         module = _module(request)
         page, per_page = _paging(request)
-        try:
-            criteria = parse_criteria(request.query_params.get("criteria", ""))
-        except CriteriaError as exc:
-            return zoho_error("INVALID_QUERY", f"invalid query formed: {exc}", 400, {"param": "criteria"})
-        fields = emulator.state.modules[module].by_name()
-        unknown = [c.field for c in criteria.conditions if c.field not in fields and c.field != "id"]
-        if unknown:
-            return zoho_error("INVALID_QUERY", "invalid query formed", 400, {"api_name": unknown[0]})
-        matches = []
-        for record in sorted(emulator.state.records_of(user.org_id, module), key=SORT_KEYS["id"]):
-            rendered = emulator.state.render(record, user)
-
-            def values_of(name: str, rendered: dict[str, Any] = rendered) -> list[str]:
-                value = rendered.get(name)
-                if isinstance(value, dict):
-                    return [str(value.get("id")), str(value.get("name"))]
-                if isinstance(value, bool):
-                    return [str(value).lower()]
-                return [] if value is None else [str(value)]
-
-            if criteria.evaluate(values_of):
-                matches.append(record)
-        return _page_response(render(matches, user, request), page, per_page, False)
+        matches = _shortcut_matcher(emulator, module, request) or _criteria_matcher(emulator, module, request)
+        found = [
+            record
+            for record in sorted(emulator.state.records_of(user.org_id, module), key=SORT_KEYS["id"])
+            if matches(emulator.state.render(record, user))
+        ]
+        return _page_response(render(found, user, request), page, per_page, False)
 
     prefix = "/recruit/v2/{module}"
     return [
-        Route(f"{prefix}/deleted", guarded(deleted_records), methods=["GET"]),
-        Route(f"{prefix}/search", guarded(search_records), methods=["GET"]),
+        Route(f"{prefix}/deleted", guarded(deleted_records, _read_scope), methods=["GET"]),
+        Route(f"{prefix}/search", guarded(search_records, scopes.for_search()), methods=["GET"]),
         Route(prefix, guarded(list_records), methods=["GET"]),
         Route(prefix, guarded(insert_records), methods=["POST"]),
         Route(prefix, guarded(update_records), methods=["PUT"]),
@@ -243,3 +247,58 @@ def records_routes(emulator: Emulator) -> list[BaseRoute]:
         Route(f"{prefix}/{{record_id}}", guarded(update_records), methods=["PUT"]),
         Route(f"{prefix}/{{record_id}}", guarded(delete_records), methods=["DELETE"]),
     ]
+
+
+Matcher = Callable[[dict[str, Any]], bool]
+
+
+def _flat_values(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [str(value.get("id")), str(value.get("name"))]
+    if isinstance(value, bool):
+        return [str(value).lower()]
+    return [] if value is None else [str(value)]
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _shortcut_matcher(emulator: Emulator, module: str, request: Request) -> Matcher | None:
+    """`email=` (every email field, exact, case-insensitive), `phone=` (every phone field, by digits) or
+    `word=` (any text value containing the word); None when the request uses `criteria`."""
+    params = request.query_params
+    meta = emulator.state.modules[module]
+    if params.get("email"):
+        email = params["email"].strip().lower()
+        names = [f.api_name for f in meta.fields if f.data_type == "email"]
+        return lambda rendered: any(str(rendered.get(n) or "").lower() == email for n in names)
+    if params.get("phone"):
+        phone = _digits(params["phone"])
+        names = [f.api_name for f in meta.fields if f.data_type == "phone"]
+        return lambda rendered: (
+            bool(phone) and any(_digits(str(rendered.get(n) or "")) == phone for n in names)
+        )
+    if params.get("word"):
+        word = params["word"].strip().lower()
+        return lambda rendered: any(
+            word in text.lower()
+            for name, value in rendered.items()
+            if name != "id"
+            for text in _flat_values(value)
+        )
+    return None
+
+
+def _criteria_matcher(emulator: Emulator, module: str, request: Request) -> Matcher:
+    try:
+        criteria = parse_criteria(request.query_params.get("criteria", ""))
+    except CriteriaError as exc:
+        raise BadRequest(
+            zoho_error("INVALID_QUERY", f"invalid query formed: {exc}", 400, {"param": "criteria"})
+        ) from exc
+    fields = emulator.state.modules[module].by_name()
+    unknown = [c.field for c in criteria.conditions if c.field not in fields and c.field != "id"]
+    if unknown:
+        raise BadRequest(zoho_error("INVALID_QUERY", "invalid query formed", 400, {"api_name": unknown[0]}))
+    return lambda rendered: criteria.evaluate(lambda name: _flat_values(rendered.get(name)))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .datacentres import DATA_CENTRES, HOME_LOCATION
 from .state import Org, RecruitState, User
 from .writes import RecordWriter
 
@@ -81,7 +82,12 @@ class _SeedLoader:
         return change.ids
 
     def load_org(self, raw_org: dict[str, Any]) -> None:
-        org = Org(raw_org["id"], raw_org["company_name"], raw_org["time_zone"], raw_org["primary_email"])
+        org = Org(
+            raw_org["id"], raw_org["company_name"], raw_org["time_zone"], raw_org["primary_email"],
+            raw_org.get("location", HOME_LOCATION),
+        )  # fmt: skip
+        if org.location not in DATA_CENTRES:
+            raise ValueError(f"seed org {org.id}: unknown data centre {org.location!r}")
         self.state.orgs[org.id] = org
         for raw in raw_org.get("users", []):
             user = User(

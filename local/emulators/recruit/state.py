@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .datacentres import HOME_LOCATION
 from .fields import ModuleMeta, default_modules
 from .timefmt import format_day_start, format_instant
 
@@ -22,6 +23,7 @@ class Org:
     company_name: str
     time_zone: str
     primary_email: str
+    location: str = HOME_LOCATION  # its data centre
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +116,17 @@ class AccessToken:
     user_id: str
     expires: datetime
     refresh_token: str | None = None
+    scopes: frozenset[str] | None = None  # None: a control-API token, acting as the user with every scope
+    location: str = HOME_LOCATION  # the data centre that issued it: only there is it valid
+
+
+@dataclass
+class RefreshGrant:
+    """What a refresh token renews: its user, the consented scopes, its data centre."""
+
+    user_id: str
+    scopes: frozenset[str]
+    location: str
 
 
 @dataclass
@@ -127,7 +140,7 @@ class RecruitState:
     deleted: list[DeletedRecord] = field(default_factory=list)
     codes: dict[str, Grant] = field(default_factory=dict)
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
-    refresh_tokens: dict[str, str] = field(default_factory=dict)  # token -> user id
+    refresh_tokens: dict[str, RefreshGrant] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     next_id: int = 461233000000500001
 
@@ -138,9 +151,19 @@ class RecruitState:
     def user_by_email(self, email: str) -> User | None:
         return next((u for u in self.users.values() if u.email.lower() == email.lower()), None)
 
-    def issue_access_token(self, user_id: str, expires: datetime, refresh_token: str | None = None) -> str:
+    def location_of(self, user: User) -> str:
+        return self.orgs[user.org_id].location
+
+    def issue_access_token(
+        self,
+        user_id: str,
+        expires: datetime,
+        refresh_token: str | None = None,
+        scopes: frozenset[str] | None = None,
+    ) -> str:
         token = "1000." + secrets.token_hex(16) + "." + secrets.token_hex(16)
-        self.access_tokens[token] = AccessToken(user_id, expires, refresh_token)
+        location = self.location_of(self.users[user_id])
+        self.access_tokens[token] = AccessToken(user_id, expires, refresh_token, scopes, location)
         return token
 
     def records_of(self, org_id: str, module: str) -> list[Record]:

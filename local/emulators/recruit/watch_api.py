@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from . import scopes
 from .fields import MODULES
 from .runtime import Emulator, api_base, api_route, json_object, zoho_error
 from .state import Channel, User
@@ -176,8 +177,8 @@ def watch_routes(emulator: Emulator) -> list[BaseRoute]:
 
     path = "/recruit/v2/actions/watch"
     return [
-        Route(path, api_route(emulator, subscribe), methods=["POST"]),
-        Route(path, api_route(emulator, listing), methods=["GET"]),
-        Route(path, api_route(emulator, update), methods=["PATCH"]),
-        Route(path, api_route(emulator, disable), methods=["DELETE"]),
+        Route(path, api_route(emulator, subscribe, scopes.for_notifications("POST")), methods=["POST"]),
+        Route(path, api_route(emulator, listing, scopes.for_notifications("GET")), methods=["GET"]),
+        Route(path, api_route(emulator, update, scopes.for_notifications("PATCH")), methods=["PATCH"]),
+        Route(path, api_route(emulator, disable, scopes.for_notifications("DELETE")), methods=["DELETE"]),
     ]

@@ -118,7 +118,9 @@ async def test_start_sends_the_browser_to_zoho_with_our_callback_scopes_and_logi
     assert f"{location.scheme}://{location.netloc}" == stack.env["ZOHO_ACCOUNTS_URL"]
     assert query["redirect_uri"] == [stack.url("/api/auth/zoho/callback")]
     assert query["login_hint"] == ["bob@fabrikam.example"]
-    assert "ZohoRecruit.notifications.ALL" in query["scope"][0].split(",")
+    asked = query["scope"][0].split(",")
+    assert {"ZohoRecruit.search.READ", "ZohoRecruit.org.READ", "ZohoRecruit.users.READ"} <= set(asked)
+    assert set(product.settings.zoho_notifications_scope.split(",")) <= set(asked)
     assert query["state"][0]
 
 

@@ -16,6 +16,11 @@ ALICE = "alice@contoso.example"
 REDIRECT_URI = "https://app.example/api/auth/zoho/callback"
 
 
+def product_scopes(settings: Settings) -> list[str]:
+    """The scopes the product asks for at Sign in with Zoho: the client tests run with exactly those."""
+    return [s for s in settings.zoho_scopes.split(",") if s] + [settings.zoho_notifications_scope]
+
+
 @pytest.fixture
 def zoho_settings(recruit: RecruitEmulator) -> Settings:
     client = recruit.seed["client"]
@@ -38,7 +43,7 @@ async def consent_redirect(settings: Settings, email: str, state: str = "s1") ->
         settings.zoho_client_id,
         REDIRECT_URI,
         state,
-        ["ZohoRecruit.modules.ALL"],
+        product_scopes(settings),
         email,
     )
     mounts = {"https://app.example": httpx.MockTransport(callback)}

@@ -1,5 +1,6 @@
-"""How the client behaves under Recruit's rate limit and server errors: waits when the reset is near,
-raises RateLimited when it is far, retries server errors with backoff.
+"""How the client behaves under Recruit's rate limit and server errors: without rate-limit headers (Recruit's
+way) it waits a little on its own and then raises RateLimited with no reset time; with headers it waits when
+the reset is near and raises RateLimited when it is far; server errors are retried with backoff.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ async def test_a_rate_limited_call_waits_for_the_reset_and_then_succeeds(
 ) -> None:
     sleep = EmulatorSleep(recruit)
     client = await client_for(sleep=sleep, max_rate_wait=180)
+    recruit.control("features", {"ratelimit_headers": True})
     start_of_a_fresh_minute(recruit)
     recruit.control("ratelimit", {"per_minute": 2})
     names = [(await client.org()).company_name for _ in range(3)]
@@ -57,6 +59,7 @@ async def test_a_rate_limit_resetting_later_than_the_client_will_wait_raises_rat
 ) -> None:
     sleep = EmulatorSleep(recruit)
     client = await client_for(sleep=sleep, max_rate_wait=0)
+    recruit.control("features", {"ratelimit_headers": True})
     start_of_a_fresh_minute(recruit)
     recruit.control("ratelimit", {"per_minute": 1})
     await client.current_user()
@@ -66,6 +69,33 @@ async def test_a_rate_limit_resetting_later_than_the_client_will_wait_raises_rat
     assert raised.value.reset_at is not None and raised.value.reset_at > datetime.now(UTC)
     assert sleep.waits == []
     assert client.requests_made == 2
+
+
+async def test_a_429_without_headers_gets_our_own_short_waits_then_rate_limited_without_a_reset(
+    recruit: RecruitEmulator, client_for: ClientFor
+) -> None:
+    sleep = EmulatorSleep(recruit)
+    client = await client_for(sleep=sleep, own_rate_waits=(1.0, 3.0))
+    start_of_a_fresh_minute(recruit)
+    recruit.control("ratelimit", {"per_minute": 1})
+    await client.current_user()
+    with pytest.raises(RateLimited) as raised:
+        await client.current_user()
+    assert raised.value.http_status == 429 and raised.value.reset_at is None
+    assert sleep.waits == [1.0, 3.0]
+    assert client.requests_made == 4  # the first call, then the refused one three times
+
+
+async def test_a_429_without_headers_that_clears_within_our_own_wait_succeeds(
+    recruit: RecruitEmulator, client_for: ClientFor
+) -> None:
+    sleep = EmulatorSleep(recruit)
+    client = await client_for(sleep=sleep, own_rate_waits=(61.0,))
+    start_of_a_fresh_minute(recruit)
+    recruit.control("ratelimit", {"per_minute": 1})
+    await client.org()
+    assert (await client.org()).company_name == "Acme Recruiting"
+    assert sleep.waits == [61.0]
 
 
 async def test_server_errors_are_retried_a_few_times_then_raised(

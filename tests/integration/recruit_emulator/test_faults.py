@@ -6,13 +6,27 @@ import httpx
 
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
+RATE_HEADERS = ("X-RATELIMIT-LIMIT", "X-RATELIMIT-REMAINING", "X-RATELIMIT-RESET", "Retry-After")
 
-def test_injected_429_looks_like_recruits_throttle(recruit: RecruitEmulator, alice: httpx.Client) -> None:
+
+def test_injected_429_looks_like_recruits_throttle_without_headers(
+    recruit: RecruitEmulator, alice: httpx.Client
+) -> None:
     recruit.control("faults", {"rules": [{"prefix": "/recruit/v2/", "rate": 1.0, "statuses": [429]}]})
     response = alice.get("/Events")
     assert response.status_code == 429
     assert response.json()["code"] == "TOO_MANY_REQUESTS"
-    for header in ("X-RATELIMIT-LIMIT", "X-RATELIMIT-REMAINING", "X-RATELIMIT-RESET", "Retry-After"):
+    assert [header for header in RATE_HEADERS if header in response.headers] == []
+
+
+def test_injected_429_carries_rate_limit_headers_when_switched_on(
+    recruit: RecruitEmulator, alice: httpx.Client
+) -> None:
+    recruit.control("features", {"ratelimit_headers": True})
+    recruit.control("faults", {"rules": [{"prefix": "/recruit/v2/", "rate": 1.0, "statuses": [429]}]})
+    response = alice.get("/Events")
+    assert response.status_code == 429
+    for header in RATE_HEADERS:
         assert header in response.headers
 
 

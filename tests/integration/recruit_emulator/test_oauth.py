@@ -16,7 +16,7 @@ REDIRECT = "http://127.0.0.1:7071/api/auth/zoho/callback"
 
 def _authorize(recruit: RecruitEmulator, **extra: str) -> httpx.Response:
     params = {
-        "scope": "ZohoRecruit.modules.ALL",
+        "scope": "ZohoRecruit.modules.ALL,ZohoRecruit.users.READ",
         "client_id": recruit.seed["client"]["client_id"],
         "response_type": "code",
         "access_type": "offline",

@@ -1,4 +1,5 @@
-"""The per-user, per-minute request budget: 429 TOO_MANY_REQUESTS with X-RATELIMIT-* headers."""
+"""The per-user, per-minute request budget: 429 TOO_MANY_REQUESTS, by default without rate-limit headers (as a
+live probe of Recruit saw), with X-RATELIMIT-* headers when the `ratelimit_headers` feature is on."""
 
 from __future__ import annotations
 
@@ -7,7 +8,24 @@ import httpx
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 
-def test_budget_exhausted_answers_429_with_headers(recruit: RecruitEmulator, alice: httpx.Client) -> None:
+def test_budget_exhausted_answers_429_without_headers_by_default(
+    recruit: RecruitEmulator, alice: httpx.Client
+) -> None:
+    recruit.control("ratelimit", {"per_minute": 1})
+    allowed = alice.get("/org")
+    refused = alice.get("/org")
+    assert allowed.status_code == 200 and refused.status_code == 429
+    assert refused.json()["code"] == "TOO_MANY_REQUESTS"
+    for response in (allowed, refused):
+        assert not [
+            name for name in response.headers if name.lower().startswith(("x-ratelimit", "retry-after"))
+        ]
+
+
+def test_budget_exhausted_answers_429_with_headers_when_switched_on(
+    recruit: RecruitEmulator, alice: httpx.Client
+) -> None:
+    recruit.control("features", {"ratelimit_headers": True})
     recruit.control("ratelimit", {"per_minute": 3})
     remaining = [alice.get("/org").headers["X-RATELIMIT-REMAINING"] for _ in range(3)]
     assert remaining == ["2", "1", "0"]

@@ -15,6 +15,8 @@ UNSET_IN_AZURE = {
     # A connection string needs shared keys, which are off; AzureWebJobsStorage__accountName (managed
     # identity) replaces it for the host and for our code.
     "AzureWebJobsStorage",
+    # Only local stacks trust extra Zoho data centres (the Recruit emulator's ports); Azure uses Zoho's own.
+    "ZOHO_LOCAL_DATA_CENTRES",
 }
 # Settings for the Functions host itself; config.py reads them too (telemetry), but they are set in
 # `hostSettings`, once, not among our product settings.

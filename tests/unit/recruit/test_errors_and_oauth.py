@@ -108,7 +108,10 @@ def test_the_authorize_url_asks_for_offline_access_and_fresh_consent() -> None:
         ("https://accounts.zoho.com", "https://recruit.zoho.com/recruit/v2"),
         ("https://accounts.zoho.eu/", "https://recruit.zoho.eu/recruit/v2"),
         ("https://accounts.zoho.com.au", "https://recruit.zoho.com.au/recruit/v2"),
-        ("https://accounts.zohocloud.ca", "https://recruit.zoho.ca/recruit/v2"),
+        ("https://accounts.zohocloud.ca", "https://recruit.zohocloud.ca/recruit/v2"),
+        ("https://accounts.zoho.uk", "https://recruit.zoho.uk/recruit/v2"),
+        ("https://accounts.zoho.sg", "https://recruit.zoho.sg/recruit/v2"),
+        ("https://accounts.zoho.ae", "https://recruit.zoho.ae/recruit/v2"),
         ("http://127.0.0.1:7082", "http://127.0.0.1:7082/recruit/v2"),
     ],
 )
