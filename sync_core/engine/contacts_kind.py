@@ -28,23 +28,24 @@ from sync_core.domain.contact_fields import (
     GRAPH_FIELDS,
     MappingEntry,
     RecruitField,
-    RecruitPayload,
-    display_name,
-    group_of,
-    read_graph,
-    read_recruit,
-    write_graph,
-    write_recruit,
 )
 from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
 from sync_core.domain.policy import FieldRule, SyncPolicy
 from sync_core.engine.kinds import KindContext, KindName
 from sync_core.graph import containers
 from sync_core.graph.client import GraphClient
+from sync_core.graph.contact_codec import display_name, group_of, read_graph, write_graph
 from sync_core.graph.delta import DeltaRound, contacts_delta
 from sync_core.graph.paths import ItemKind
 from sync_core.graph.subscriptions import contacts_resource
 from sync_core.recruit.client import RecruitClient
+from sync_core.recruit.contact_codec import (
+    NO_NAME,
+    RecruitPayload,
+    read_recruit,
+    recruit_field,
+    write_recruit,
+)
 
 CONTACTS = "Contacts"
 DEFAULT_OWNER_FIELD = "Contact_Owner"
@@ -103,10 +104,7 @@ class ContactsKind:
     @staticmethod
     def recruit_fields(ctx: KindContext) -> list[RecruitField]:
         """Metadata of the mapped fields; one missing from a stale metadata cache is taken as plain text."""
-        known = {
-            str(meta["api_name"]): RecruitField.from_metadata(meta)
-            for meta in ctx.recruit_fields.get(CONTACTS, ())
-        }
+        known = {str(meta["api_name"]): recruit_field(meta) for meta in ctx.recruit_fields.get(CONTACTS, ())}
         result = list(known.values())
         for entry in ContactsKind.mapping(ctx):
             if entry["recruit"] not in known:
@@ -130,7 +128,7 @@ class ContactsKind:
         return names
 
     def title(self, fields: FieldValues) -> str:
-        return display_name(fields) or "(no name)"
+        return display_name(fields) or NO_NAME
 
     # --- container, subscription, delta ---
 

@@ -15,12 +15,12 @@ from sync_core.domain.contact_fields import (
     GRAPH_FIELDS,
     MappingError,
     RecruitField,
-    recruit_catalog,
     validate_mapping,
 )
 from sync_core.engine.context import EngineContext
 from sync_core.functions import session as sessions
 from sync_core.functions.http import error_response, json_response, with_session
+from sync_core.recruit.contact_codec import recruit_catalog
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
