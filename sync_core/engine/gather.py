@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
@@ -257,17 +257,13 @@ async def _infer_deletions(
 ) -> None:
     """A fresh round lists what exists and never says what was deleted: linked items it should have listed
     but did not are read by id, and those Graph no longer has are deleted-in-Outlook changes."""
-    seen: set[str] = set()
-    for item in delta.changes:
-        seen.add(str(item["id"]))
-        if item.get("seriesMasterId"):
-            seen.add(str(item["seriesMasterId"]))  # a calendar view lists a series as its occurrences
-    window = getattr(scope.kind, "delta_window", None)
-    bounds: tuple[datetime, datetime] | None = window(now) if window is not None else None
+    kind = scope.kind
+    seen = {graph_id for item in delta.changes for graph_id in kind.listed_ids(item)}
+    window = kind.delta_window(now)
     links = (
         every_link
         if every_link is not None
-        else [link async for link in scope.ctx.links.list_all(scope.key, scope.kind.name)]
+        else [link async for link in scope.ctx.links.list_all(scope.key, kind.name)]
     )
     unseen = {
         link.graph_id: link
@@ -275,34 +271,14 @@ async def _infer_deletions(
         if link.state == "linked"
         and link.graph_id
         and link.graph_id not in seen
-        and (bounds is None or _may_be_in_window(decode_snapshot(link.snapshot), bounds))
+        and kind.expected_in_round(decode_snapshot(link.snapshot), window)
     }
     if not unseen:
         return
-    lookup = await fetch_tags(scope.graph, scope.mailbox, scope.kind.graph_item_kind, list(unseen))
+    lookup = await fetch_tags(scope.graph, scope.mailbox, kind.graph_item_kind, list(unseen))
     for graph_id in sorted(lookup.missing):
         side.links[graph_id] = unseen[graph_id]
         side.changes.append(GraphChange(graph_id, None, now, deleted=True))
-
-
-def _may_be_in_window(snapshot: Mapping[str, Any], bounds: tuple[datetime, datetime]) -> bool:
-    """Whether the calendar round should have listed the linked event: its snapshot times overlap the
-    window. A series (its later occurrences may reach in) and unreadable times count as in: a GET decides."""
-    if snapshot.get("recurrence"):
-        return True
-    start, end = _instant(snapshot.get("start")), _instant(snapshot.get("end"))
-    if start is None or end is None:
-        return True
-    # A day's slack either side: all-day dates are wall-clock days in an unknown zone.
-    return start <= bounds[1] + timedelta(days=1) and end >= bounds[0] - timedelta(days=1)
-
-
-def _instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return None
 
 
 def _add(side: GraphSide, change: GraphChange | None) -> None:

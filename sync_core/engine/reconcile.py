@@ -31,10 +31,9 @@ from sync_core.engine.gather import (
     link_index,
     links_by_recruit_keys,
 )
-from sync_core.engine.kinds import SyncKind
+from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
-from sync_core.engine.renewals import WINDOW_SLIDE
 from sync_core.engine.synclog import log_outcome
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken
@@ -216,7 +215,11 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     recruit_side = await gather_recruit(scope, request, now, also=linked_keys)
     # A resync after lost notifications keeps the delta link: it reports everything since, deletions
     # included, where a fresh round lists only what exists (its deletions must be inferred by GETs).
-    fresh = reread or not state.delta_link or (request.reason == "resync" and window_slid(scope, now))
+    fresh = (
+        reread
+        or not state.delta_link
+        or (request.reason == "resync" and window_slid(kind, state.delta_window_start, now))
+    )
     known = every_link if reread else None
     try:
         graph_side = await gather_graph(scope, None if fresh else state.delta_link, now, known)
@@ -252,17 +255,6 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     await log_outcome(scope, outcome)
 
 
-def window_slid(scope: PassScope, now: datetime) -> bool:
-    """Whether the calendar's delta window has slid as far as the timer's window resync asks for: only a
-    fresh round moves it (a delta link keeps the window it was started with)."""
-    window = getattr(scope.kind, "delta_window", None)
-    stored_start = scope.state.delta_window_start
-    if window is None or stored_start is None:
-        return False
-    wanted_start: datetime = window(now)[0]
-    return stored_start <= wanted_start - WINDOW_SLIDE
-
-
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
     """Newest Modified_Time read minus the slack (never moving back for records fetched by id), but below
     any record whose write failed, so the next sweep reads that one again."""
@@ -285,7 +277,7 @@ async def _store_cursors(
     watermark = next_watermark(scope.state.recruit_watermark, recruit_side, outcome.failed_recruit_keys)
     graph_ids = {change.graph_id for change in graph_side.changes}
     hold = bool(graph_ids & outcome.failed_graph_ids)
-    window = getattr(scope.kind, "delta_window", None)
+    window = scope.kind.delta_window(now)
     failing = 0
 
     def advance(state: SyncState) -> SyncState | None:
@@ -304,7 +296,8 @@ async def _store_cursors(
             counters[_HOLDS] = 0
             update["delta_link"] = graph_side.delta_link
             if graph_side.fresh and window is not None:
-                update["delta_window_start"], update["delta_window_end"] = window(now)
+                # Only a fresh round moves the window: a delta link keeps the one it was started with.
+                update["delta_window_start"], update["delta_window_end"] = window
         for name, value in outcome.counts.items():
             counters[name] = counters.get(name, 0) + value
         update["counters"] = counters
