@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from sync_core.domain.actions import (
     Action,
+    ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
     DeleteInGraph,
@@ -167,9 +168,7 @@ class _Planner:
             names,
         )
         if conflicts:
-            self.actions.append(
-                Skip(ref.key, f"edited on both sides, newer edit kept: {', '.join(conflicts)}")
-            )
+            self.actions.append(ConflictSettled(ref.key, tuple(conflicts)))
         recruit_now = _current(snapshot, recruit.fields if recruit else None, names)
         graph_now = _current(snapshot, graph.fields if graph else None, names)
         new_link = _stamped(_agreed(link, merged, names), recruit, graph)

@@ -15,8 +15,9 @@ from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import telemetry
 from sync_core.engine.apply import apply
-from sync_core.engine.gather import PassScope, eligible_changes, link_index, links_by_recruit_keys
-from sync_core.engine.synclog import log_outcome
+from sync_core.engine.gather import eligible_changes, link_index, links_by_recruit_keys
+from sync_core.engine.scope import PassScope
+from sync_core.engine.synclog import log_pass
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
 
@@ -129,7 +130,7 @@ async def _copy(scope: PassScope, keys: list[str]) -> str | None:
     actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
-    await log_outcome(scope, outcome)
+    await log_pass(scope, outcome.entries, outcome.counts)
     failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
     return min(failed).isoformat() if failed else None
 

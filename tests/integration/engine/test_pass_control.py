@@ -13,9 +13,9 @@ import pytest
 from sync_core.engine import apply as apply_module
 from sync_core.engine.context import EngineContext
 from sync_core.engine.lifecycle import enable
-from sync_core.engine.reconcile import PENDING_CHECK, run_pass
+from sync_core.engine.reconcile import run_pass
 from sync_core.functions.queues import sync_requests
-from sync_core.store.queues import SyncRequest, parse_sync_request
+from sync_core.store.queues import SyncPurpose, SyncRequest, parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.engine.conftest import Synced, event_fields, graph_event, recruit_stats
@@ -59,7 +59,8 @@ async def test_a_request_whose_lease_holder_died_comes_back_once_the_lease_has_e
     await synced.sync(reason="graph_notification")  # the flag is set already: no second check
 
     [(check, visible_after)] = queued.sent
-    assert check.operation == PENDING_CHECK and visible_after == 61  # the lease's 60 s, then a margin
+    # The lease's 60 s, then a margin.
+    assert (check.purpose, visible_after) == (SyncPurpose.PENDING_CHECK, 61)
     synced.tick(61)
     await run_pass(ctx, check)
     assert "Left by a crashed pass" in await synced.outlook_subjects()

@@ -57,7 +57,7 @@ async def test_an_event_created_in_recruit_queues_a_sync_of_its_id(
             "reason": "recruit_notification",
             "recruit_module": "Events",
             "recruit_ids": [event_id],
-            "operation": "insert",
+            "recruit_operation": "insert",
         }
     ]
 
@@ -69,7 +69,7 @@ async def test_a_callback_with_the_right_token_carries_module_ids_and_operation(
     response = await post(hook(ctx), callback(state, state.channel_token))
     assert response.status_code == 202
     [message] = sync_messages(ctx.settings)
-    assert (message["recruit_module"], message["recruit_ids"], message["operation"]) == (
+    assert (message["recruit_module"], message["recruit_ids"], message["recruit_operation"]) == (
         "Events",
         ["461233000000300001"],
         "update",
