@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef
+from sync_core.domain.pair_values import later
 from sync_core.engine.linkstore import decode_snapshot, to_domain
 from sync_core.engine.scope import PassScope
 from sync_core.graph.delta import DeltaRound, fetch_tags
@@ -61,7 +62,7 @@ async def gather_recruit(
         records += list(fetched.values())
         asked = set(asked_ids.get(module, []))
         for change in eligible_changes(scope, module, records):
-            side.newest = _later(side.newest, change.modified)
+            side.newest = later(side.newest, change.modified)
             if not _left_out_by_cap(scope.state, change, asked):
                 side.changes.append(change)
         gone = [record_id for record_id in wanted if record_id not in fetched]
@@ -69,7 +70,7 @@ async def gather_recruit(
         if watermark is not None:
             for entry in await scope.recruit.deleted_since(module, watermark):
                 side.changes.append(RecruitChange(RecruitRef(module, entry.id), None, now, deleted=True))
-                side.newest = _later(side.newest, entry.deleted_time)
+                side.newest = later(side.newest, entry.deleted_time)
     return side
 
 
@@ -239,9 +240,3 @@ def link_index(stored: Iterable[StoredLink], reread: bool = False) -> LinkIndex:
             for link in links
         )
     return LinkIndex.of(links)
-
-
-def _later(first: datetime | None, second: datetime | None) -> datetime | None:
-    if first is None or second is None:
-        return first or second
-    return max(first, second)
