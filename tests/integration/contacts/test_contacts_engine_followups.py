@@ -12,13 +12,13 @@ from sync_core.engine.context import EngineContext
 from sync_core.functions import mapping_api
 from sync_core.store.queues import SyncPurpose
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
     ALICE,
     clock,
     connect,
     ctx,
-    eventually,
     settings,
     sync_messages,
     webhook_host,
@@ -100,5 +100,5 @@ async def test_a_mapping_change_that_finds_a_pass_running_comes_back_after_it(sy
     def mapping_requests() -> list[dict[str, Any]]:
         return [m for m in sync_messages(engine.settings) if m.get("purpose") == SyncPurpose.MAPPING_CHANGED]
 
-    assert [m["kind"] for m in await eventually(mapping_requests)] == ["contacts"]
+    assert [m["kind"] for m in await poll_async(mapping_requests)] == ["contacts"]
     await engine.syncstate.release(lease)

@@ -4,8 +4,6 @@ answers the validation handshake (or not) and records notifications.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +17,7 @@ from starlette.routing import Route
 
 from local.emulators.kit.serve import Listener, ServerThread, free_port
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 
 ALICE = "alice@contoso.example"
 CAROL = "carol@contoso.example"
@@ -40,11 +39,7 @@ class Receiver:
         self.mode, self.notifications, self.posts, self.failures_left = "echo", [], 0, 0
 
     async def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool]) -> None:
-        deadline = time.monotonic() + 10.0
-        while not predicate(list(self.notifications)):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"notifications never matched; got {self.notifications}")
-            await asyncio.sleep(0.05)
+        await poll_async(lambda: list(self.notifications), predicate, "the notifications to match")
 
 
 def _receiver_app(receiver: Receiver) -> Starlette:

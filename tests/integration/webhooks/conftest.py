@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -252,16 +251,6 @@ def sync_messages(settings: Settings) -> list[dict[str, Any]]:
 
 def lifecycle_messages(settings: Settings) -> list[dict[str, Any]]:
     return queued(settings, settings.queue_lifecycle)
-
-
-async def eventually(read: Callable[[], list[dict[str, Any]]], seconds: float = 10.0) -> list[dict[str, Any]]:
-    """The first non-empty answer of `read` within `seconds` (deliveries are asynchronous)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = await asyncio.to_thread(read)
-        if found or time.monotonic() > deadline:
-            return found
-        await asyncio.sleep(0.05)
 
 
 async def post(
