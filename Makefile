@@ -21,10 +21,21 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# A browser for the browser tests, found as tests/browser/conftest.py looks for one: CHROMIUM_PATH or an
+# installed Chromium/Chrome; else Playwright's own build (no root needed, any OS Playwright supports); else,
+# as a last resort on Debian/Ubuntu as root, the distribution's chromium package.
+chromium: setup
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || command -v google-chrome-stable >/dev/null 2>&1; then \
+	  :; \
+	elif $(PY) -m playwright install chromium; then \
+	  :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing the distribution's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "no Chromium found: install one, or set CHROMIUM_PATH, for the browser tests" >&2; exit 1; \
+	fi
 
 run: setup
 	$(PY) -m local.run

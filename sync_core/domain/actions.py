@@ -6,6 +6,7 @@ Apply runs them in order, storing `link_after` once an action succeeds (vdirsync
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sync_core.domain.items import FieldValues, Link, RecruitRef
@@ -125,11 +126,24 @@ class Unlink:
 
 @dataclass(frozen=True)
 class Skip:
-    """No write, but worth a log line: a conflict settled by time, a tagged item whose record is missing.
+    """No write, but worth a log line: a tagged item whose record is missing.
     `subject`: the Recruit key or Graph id concerned."""
 
     subject: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ConflictSettled:
+    """Both sides edited `fields` of the pair `subject` (its Recruit key) since they last agreed: the newer
+    edit was kept (the writes that carry it are separate actions). Counted and logged as a conflict."""
+
+    subject: str
+    fields: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return f"edited on both sides, newer edit kept: {', '.join(self.fields)}"
 
 
 Action = (
@@ -143,5 +157,39 @@ Action = (
     | DropLink
     | Unlink
     | Skip
+    | ConflictSettled
 )
 WRITES = (CreateInGraph, UpdateGraph, DeleteInGraph, CreateInRecruit, UpdateRecruit, DeleteInRecruit)
+
+GraphWrite = CreateInGraph | UpdateGraph | DeleteInGraph
+LinkOnly = StoreLink | DropLink | Unlink | Skip | ConflictSettled
+_GRAPH_WRITES = (CreateInGraph, UpdateGraph, DeleteInGraph)
+_LINK_ONLY = (StoreLink, DropLink, Unlink, Skip, ConflictSettled)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """A plan in the order apply runs it (engine/apply.py), links stored after each stage so that a crash
+    between any two writes resumes cleanly: the intents of Recruit creates; Recruit creates, updates and
+    deletes; Graph writes; then the actions that only store links. The planner's property tests apply plans
+    in this same order."""
+
+    recruit_creates: tuple[CreateInRecruit, ...]
+    recruit_updates: tuple[UpdateRecruit, ...]
+    recruit_deletes: tuple[DeleteInRecruit, ...]
+    graph_writes: tuple[GraphWrite, ...]
+    link_only: tuple[LinkOnly, ...]
+
+    @classmethod
+    def of(cls, actions: Sequence[Action]) -> Stages:
+        return cls(
+            recruit_creates=tuple(a for a in actions if isinstance(a, CreateInRecruit)),
+            recruit_updates=tuple(a for a in actions if isinstance(a, UpdateRecruit)),
+            recruit_deletes=tuple(a for a in actions if isinstance(a, DeleteInRecruit)),
+            graph_writes=tuple(
+                a for a in actions if isinstance(a, CreateInGraph | UpdateGraph | DeleteInGraph)
+            ),
+            link_only=tuple(
+                a for a in actions if isinstance(a, StoreLink | DropLink | Unlink | Skip | ConflictSettled)
+            ),
+        )

@@ -1,17 +1,13 @@
-"""Contact field catalogs and the field mapping: Graph v1.0 contact paths, Recruit field metadata, the default
-mapping, its validation, and the conversions of values between Graph paths and Recruit fields.
-
-Pure: the Recruit metadata comes in as plain dicts (the shape of `GET /settings/fields`).
+"""Contact field catalogs and the field mapping: Graph v1.0 contact paths, Recruit fields as the mapping sees
+them, the default mapping and its validation. The wire formats live in `graph/contact_codec.py` and
+`recruit/contact_codec.py`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-
-from sync_core.domain.items import FieldValues, JsonValue
 
 GraphFieldType = Literal["text", "multiline", "email", "phone", "url", "date"]
 MappingSide = Literal["graph", "recruit"]
@@ -119,13 +115,11 @@ COMPATIBLE: dict[GraphFieldType, frozenset[str]] = {
     "url": frozenset({"website", "text"}),
     "date": frozenset({"date"}),
 }
-# Written when Outlook holds no value for a field Recruit requires and the contact has no e-mail either.
-NO_NAME = "(no name)"
 
 
 @dataclass(frozen=True)
 class RecruitField:
-    """One Recruit field as the mapping sees it (from `GET /settings/fields?module=Contacts`)."""
+    """One Recruit field as the mapping sees it (read from `GET /settings/fields` by `recruit_field`)."""
 
     api_name: str
     label: str
@@ -135,29 +129,6 @@ class RecruitField:
     read_only: bool = False
     custom: bool = False
     lookup_module: str | None = None
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, Any]) -> RecruitField:
-        """From a raw metadata entry or a dumped FieldMeta (either key spelling)."""
-        lookup = meta.get("lookup")
-        lookup_module = meta.get("lookup_module") or (
-            lookup.get("module") if isinstance(lookup, dict) else None
-        )
-        if isinstance(lookup_module, dict):
-            lookup_module = lookup_module.get("api_name") or lookup_module.get("module_name")
-        length = meta.get("length")
-        return cls(
-            api_name=str(meta["api_name"]),
-            label=str(meta.get("field_label") or meta.get("label") or meta["api_name"]),
-            type=str(meta.get("data_type") or ""),
-            length=int(length)
-            if isinstance(length, int | str) and str(length).isdigit() and int(length)
-            else None,
-            required=bool(meta.get("system_mandatory")),
-            read_only=bool(meta.get("read_only")),
-            custom=bool(meta.get("custom_field") or meta.get("custom")),
-            lookup_module=str(lookup_module) if lookup_module else None,
-        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,11 +140,6 @@ class RecruitField:
             "read_only": self.read_only,
             "custom": self.custom,
         }
-
-
-def recruit_catalog(metadata: Iterable[Mapping[str, Any]]) -> list[RecruitField]:
-    """The visible fields a user may pick from, in Recruit's order (read-only ones listed, flagged)."""
-    return [RecruitField.from_metadata(meta) for meta in metadata if meta.get("visible", True) is not False]
 
 
 @dataclass(frozen=True)
@@ -236,147 +202,3 @@ def validate_mapping(entries: Sequence[Any], recruit_fields: Sequence[RecruitFie
 def mapping_paths(mapping: Iterable[MappingEntry]) -> tuple[str, ...]:
     """The canonical field names of a mapping: its Graph paths, in mapping order."""
     return tuple(entry["graph"] for entry in mapping)
-
-
-# --- Graph values by path ---
-
-_INDEXED = re.compile(r"^(?P<base>\w+)\[(?P<index>\d+)\]$")
-
-
-def group_of(path: str) -> str:
-    """The Graph property a path writes: a PATCH of one element or part replaces the whole property."""
-    match = _INDEXED.match(path)
-    if match:
-        return match["base"]
-    return path.split(".", 1)[0]
-
-
-def _list_text(element: Any) -> str | None:
-    if isinstance(element, Mapping):  # emailAddresses hold {name, address}
-        element = element.get("address")
-    return str(element) if element not in (None, "") else None
-
-
-def read_graph(contact: Mapping[str, Any], path: str) -> JsonValue:
-    """The value at `path` of a Graph contact (None when absent); birthdays as `YYYY-MM-DD`."""
-    match = _INDEXED.match(path)
-    if match:
-        values = [_list_text(item) for item in contact.get(match["base"]) or []]
-        values = [value for value in values if value]
-        position = int(match["index"]) - 1
-        return values[position] if position < len(values) else None
-    if "." in path:
-        base, part = path.split(".", 1)
-        address = contact.get(base)
-        value = address.get(part) if isinstance(address, Mapping) else None
-        return str(value) if value not in (None, "") else None
-    value = contact.get(path)
-    if path == "birthday" and isinstance(value, str):
-        return value[:10]
-    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
-
-
-def write_graph(fields: FieldValues) -> dict[str, Any]:
-    """The Graph body for the paths in `fields`. Lists are written compacted in index order (Graph lists
-    have no holes) and addresses whole, so pass every path of a group that changes (`complete_groups`)."""
-    body: dict[str, Any] = {}
-    lists: dict[str, dict[int, str]] = {}
-    for path, value in fields.items():
-        text = None if value in (None, "") else str(value)
-        match = _INDEXED.match(path)
-        if match:
-            elements = lists.setdefault(match["base"], {})
-            if text:
-                elements[int(match["index"])] = text
-        elif "." in path:
-            base, part = path.split(".", 1)
-            body.setdefault(base, {})[part] = text
-        elif path == "birthday":
-            body[path] = f"{text[:10]}T00:00:00Z" if text else None
-        else:
-            body[path] = text
-    for base, elements in lists.items():
-        ordered = [elements[i] for i in sorted(elements)]
-        body[base] = [{"name": v, "address": v} for v in ordered] if base == "emailAddresses" else ordered
-    return body
-
-
-def complete_groups(changed: FieldValues, full: FieldValues) -> dict[str, JsonValue]:
-    """`changed` plus the unchanged paths of every list or address it touches (taken from `full`), and the
-    name fields when one of them changed, so a PATCH neither drops list elements nor a name part."""
-    groups = {group_of(path) for path in changed}
-    touches_display = any(path in changed for path in DISPLAY_SOURCES)
-    result: dict[str, JsonValue] = {}
-    for path, value in full.items():
-        if group_of(path) in groups or (touches_display and path in DISPLAY_SOURCES):
-            result[path] = value
-    result.update(changed)
-    return result
-
-
-def display_name(fields: FieldValues) -> str | None:
-    """What Outlook shows for a contact: the names, else the first e-mail address."""
-    names = [str(fields[p]).strip() for p in ("givenName", "middleName", "surname") if fields.get(p)]
-    if any(names):
-        return " ".join(name for name in names if name)
-    email = fields.get("emailAddresses[1]")
-    return str(email) if email else None
-
-
-# --- Recruit values ---
-
-
-def read_recruit(record: Mapping[str, Any], field: RecruitField) -> JsonValue:
-    """A Recruit value as the canonical form of its Graph counterpart (a lookup gives the record's name)."""
-    value = record.get(field.api_name)
-    if field.type == "lookup":
-        name = value.get("name") if isinstance(value, Mapping) else value
-        return str(name) if name not in (None, "") else None
-    if value in (None, ""):
-        return None
-    if field.type == "date":
-        return str(value)[:10]
-    return value if isinstance(value, str | int | float | bool) else str(value)
-
-
-def fallback_for_required(fields: FieldValues) -> str:
-    """A required Recruit field left empty in Outlook gets the e-mail's local part, else NO_NAME."""
-    email = str(fields.get("emailAddresses[1]") or "")
-    local_part = email.split("@", 1)[0].strip()
-    return local_part or NO_NAME
-
-
-@dataclass(frozen=True)
-class RecruitPayload:
-    """Recruit field values for the paths given; `notes` says what had to change (for the sync log).
-    Lookups hold `{"name": ...}` until the engine resolves them to `{"id": ...}`."""
-
-    values: dict[str, Any]
-    notes: tuple[str, ...]
-
-
-def write_recruit(
-    fields: FieldValues, mapping: Iterable[MappingEntry], recruit_fields: Sequence[RecruitField]
-) -> RecruitPayload:
-    """Map `fields` (Graph paths) to Recruit values: truncated to each field's length, a required field left
-    empty by Outlook filled with the stated fallback."""
-    by_name = {f.api_name: f for f in recruit_fields}
-    values: dict[str, Any] = {}
-    notes: list[str] = []
-    for entry in mapping:
-        path, field = entry["graph"], by_name.get(entry["recruit"])
-        if path not in fields or field is None:
-            continue
-        value = fields[path]
-        text = None if value in (None, "") else str(value)
-        if text is None and field.required:
-            text = fallback_for_required(fields)
-            notes.append(f"{field.label} is required by Recruit and was empty in Outlook: wrote {text!r}")
-        if field.type == "lookup":
-            values[field.api_name] = {"name": text} if text else None
-            continue
-        if text is not None and field.length and len(text) > field.length:
-            notes.append(f"{field.label} was {len(text)} characters, Recruit keeps {field.length}: truncated")
-            text = text[: field.length]
-        values[field.api_name] = text
-    return RecruitPayload(values, tuple(notes))

@@ -5,13 +5,13 @@ Echo suppression, 3-way merge, delete rules, crash-safe adoption (DESIGN.md "Ech
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from sync_core.domain.actions import (
     Action,
+    ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
     DeleteInGraph,
@@ -24,11 +24,10 @@ from sync_core.domain.actions import (
     UpdateRecruit,
     transaction_id,
 )
-from sync_core.domain.canonical import project, same_fields, same_value
+from sync_core.domain.canonical import project, same_fields
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import (
     FOREVER,
-    FieldValues,
     GraphChange,
     JsonValue,
     Link,
@@ -37,10 +36,20 @@ from sync_core.domain.items import (
     RecruitRef,
 )
 from sync_core.domain.merge import merge3
+from sync_core.domain.pair_values import (
+    agreed,
+    current,
+    differing,
+    echo,
+    later,
+    latest,
+    overlay,
+    stale,
+    stamped,
+)
 from sync_core.domain.policy import SyncPolicy
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
-_C = TypeVar("_C", RecruitChange, GraphChange)
 
 
 def plan(
@@ -56,25 +65,9 @@ def plan(
     link's stamp for its side was already taken in and is ignored, so replays change nothing. Outputs are
     ordered so that applying them one by one, storing each `link_after`, is crash-safe.
     """
-    recruit_latest = _latest(recruit_changes, lambda change: change.ref.key)
-    graph_latest = _latest(graph_changes, lambda change: change.graph_id)
+    recruit_latest = latest(recruit_changes, lambda change: change.ref.key)
+    graph_latest = latest(graph_changes, lambda change: change.graph_id)
     return _Planner(links, policy, recruit_latest, graph_latest).run()
-
-
-def _latest(changes: Iterable[_C], key_of: Callable[[_C], str]) -> dict[str, _C]:
-    latest: dict[str, _C] = {}
-    for change in changes:
-        key = key_of(change)
-        kept = latest.get(key)
-        if kept is None or _supersedes(change, kept):
-            latest[key] = change
-    return latest
-
-
-def _supersedes(change: RecruitChange | GraphChange, kept: RecruitChange | GraphChange) -> bool:
-    if change.deleted != kept.deleted:
-        return change.deleted
-    return change.modified >= kept.modified
 
 
 @dataclass
@@ -114,11 +107,11 @@ class _Planner:
 
     def _fresh_recruit(self, link: Link, key: str) -> RecruitChange | None:
         change = self.recruit.get(key)
-        return None if change is None or _stale(change, link.recruit_modified) else change
+        return None if change is None or stale(change, link.recruit_modified) else change
 
     def _fresh_graph(self, link: Link) -> GraphChange | None:
         change = self.graph.get(link.graph_id) if link.graph_id else None
-        return None if change is None or _stale(change, link.graph_modified) else change
+        return None if change is None or stale(change, link.graph_modified) else change
 
     def _reconcile(
         self, link: Link, recruit: RecruitChange | None, graph: GraphChange | None, must_store: bool
@@ -138,12 +131,12 @@ class _Planner:
                 reason = "deleted in Recruit" if recruit.deleted else "out of scope in Recruit"
                 self.actions.append(DeleteInGraph(link.graph_id, link, tombstone, reason))
             return
-        recruit_edited = recruit is not None and not _echo(recruit.fields, snapshot, self._r_names(module))
+        recruit_edited = recruit is not None and not echo(recruit.fields, snapshot, self._r_names(module))
         if graph is not None and graph.gone:
             if recruit is not None and recruit_edited:
                 self._recreate_in_graph(link, recruit)
             elif module in self.policy.never_delete_modules:
-                last_seen = _later(link.recruit_modified, recruit.modified if recruit else None)
+                last_seen = later(link.recruit_modified, recruit.modified if recruit else None)
                 tombstone = Link.tombstone(ref, link.graph_id, last_seen)
                 reason = f"{module} record deleted in Outlook: kept in Recruit"
                 self.actions.append(Unlink(link, tombstone, reason))
@@ -151,13 +144,13 @@ class _Planner:
                 tombstone = Link.tombstone(ref, link.graph_id, FOREVER)
                 self.actions.append(DeleteInRecruit(ref, link, tombstone))
             return
-        graph_edited = graph is not None and not _echo(graph.fields, snapshot, self._g_names(module))
+        graph_edited = graph is not None and not echo(graph.fields, snapshot, self._g_names(module))
         if not recruit_edited and not graph_edited:
             if must_store:
-                self.actions.append(StoreLink(_stamped(link, recruit, graph), "adopted"))
+                self.actions.append(StoreLink(stamped(link, recruit, graph), "adopted"))
             return
-        recruit_view = _overlay(snapshot, recruit.fields if recruit else None, self._r_names(module))
-        graph_view = _overlay(snapshot, graph.fields if graph else None, self._g_names(module))
+        recruit_view = overlay(snapshot, recruit.fields if recruit else None, self._r_names(module))
+        graph_view = overlay(snapshot, graph.fields if graph else None, self._g_names(module))
         merged, conflicts = merge3(
             snapshot,
             recruit_view,
@@ -167,14 +160,12 @@ class _Planner:
             names,
         )
         if conflicts:
-            self.actions.append(
-                Skip(ref.key, f"edited on both sides, newer edit kept: {', '.join(conflicts)}")
-            )
-        recruit_now = _current(snapshot, recruit.fields if recruit else None, names)
-        graph_now = _current(snapshot, graph.fields if graph else None, names)
-        new_link = _stamped(_agreed(link, merged, names), recruit, graph)
-        recruit_patch = _differing(merged, recruit_now, self.policy.recruit_writable(module))
-        graph_patch = _differing(merged, graph_now, self.policy.graph_writable(module))
+            self.actions.append(ConflictSettled(ref.key, tuple(conflicts)))
+        recruit_now = current(snapshot, recruit.fields if recruit else None, names)
+        graph_now = current(snapshot, graph.fields if graph else None, names)
+        new_link = stamped(agreed(link, merged, names), recruit, graph)
+        recruit_patch = differing(merged, recruit_now, self.policy.recruit_writable(module))
+        graph_patch = differing(merged, graph_now, self.policy.graph_writable(module))
         self._emit_writes(
             ref, link.graph_id, recruit_patch, graph_patch, new_link, must_store or merged != snapshot
         )
@@ -307,7 +298,7 @@ class _Planner:
         link = Link(
             recruit.ref, graph.graph_id, fingerprint(agreed, names), agreed, recruit.modified, graph.modified
         )
-        patch = _differing(agreed, graph.fields, names)
+        patch = differing(agreed, graph.fields, names)
         if patch:
             self.actions.append(UpdateGraph(graph.graph_id, patch, link))
         else:
@@ -337,7 +328,7 @@ class _Planner:
         owner = self.links.by_recruit.get(key)
         if recruit is None or owner is None:
             return recruit
-        if owner.state == "tombstone" and not _stale(recruit, owner.recruit_modified):
+        if owner.state == "tombstone" and not stale(recruit, owner.recruit_modified):
             return recruit
         return None
 
@@ -357,47 +348,3 @@ class _Planner:
 
     def _g_names(self, module: str) -> tuple[str, ...]:
         return self.policy.graph_editable(module)
-
-
-def _stale(change: RecruitChange | GraphChange, agreed_at: datetime | None) -> bool:
-    """An update no newer than the one the link already took in is a replay. Deletions are never stale:
-    ids never come back, and the engine may not know when a deletion happened."""
-    return not change.deleted and agreed_at is not None and change.modified <= agreed_at
-
-
-def _echo(fields: FieldValues | None, snapshot: FieldValues, names: Sequence[str]) -> bool:
-    """True when `fields` equal the agreed snapshot on the fields that side may change: our own write
-    coming back, or a change that touched nothing we sync."""
-    return fields is not None and same_fields(fields, snapshot, names)
-
-
-def _overlay(base: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> dict[str, JsonValue]:
-    result = dict(base)
-    if fields is not None:
-        result.update(project(fields, names))
-    return result
-
-
-def _current(snapshot: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> FieldValues:
-    # Without a change from a side, it still holds the agreed snapshot.
-    return project(fields, names) if fields is not None else snapshot
-
-
-def _differing(wanted: FieldValues, current: FieldValues, names: Sequence[str]) -> dict[str, JsonValue]:
-    return {name: wanted.get(name) for name in names if not same_value(wanted.get(name), current.get(name))}
-
-
-def _agreed(link: Link, merged: FieldValues, names: Sequence[str]) -> Link:
-    return replace(link, fingerprint=fingerprint(merged, names), snapshot=dict(merged), state="linked")
-
-
-def _stamped(link: Link, recruit: RecruitChange | None, graph: GraphChange | None) -> Link:
-    recruit_modified = _later(link.recruit_modified, recruit.modified if recruit else None)
-    graph_modified = _later(link.graph_modified, graph.modified if graph else None)
-    return replace(link, recruit_modified=recruit_modified, graph_modified=graph_modified, state="linked")
-
-
-def _later(first: datetime | None, second: datetime | None) -> datetime | None:
-    if first is None or second is None:
-        return first or second
-    return max(first, second)

@@ -12,20 +12,22 @@ from typing import Any, TypeVar
 
 from sync_core.domain.actions import (
     Action,
+    ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
     DeleteInGraph,
     DeleteInRecruit,
     DropLink,
-    Skip,
+    GraphWrite,
+    Stages,
     StoreLink,
     Unlink,
     UpdateGraph,
     UpdateRecruit,
 )
 from sync_core.domain.items import FieldValues, Link, RecruitRef
-from sync_core.engine.gather import PassScope
 from sync_core.engine.linkstore import to_store
+from sync_core.engine.scope import PassScope
 from sync_core.engine.synclog import conflict_entry, failure_entry, note_entry, title_of, unlink_entry
 from sync_core.graph import items as graph_items
 from sync_core.graph.batch import BatchRequest, BatchResponse, run_batch
@@ -74,33 +76,33 @@ fault_hook = _no_fault
 
 
 async def apply(scope: PassScope, actions: Sequence[Action]) -> ApplyOutcome:
-    """Run the actions; links are stored after each stage, so a crash between stages resumes cleanly."""
+    """Run the actions in `Stages` order; links are stored after each stage, so a crash between stages
+    resumes cleanly."""
     outcome = ApplyOutcome()
     writer = _LinkWriter(scope)
-    intents = [a for a in actions if isinstance(a, CreateInRecruit)]
-    if intents:
+    stages = Stages.of(actions)
+    if stages.recruit_creates:
         # Intent rows let a crash after the Recruit insert adopt the new record instead of inserting twice.
-        for intent in intents:
+        for intent in stages.recruit_creates:
             writer.add(intent.intent_link, intent.fields)
         await writer.flush()
     fault_hook("recruit")
-    await _recruit_creates(scope, intents, writer, outcome)
+    await _recruit_creates(scope, stages.recruit_creates, writer, outcome)
     # An update of both sides stores its link with the Graph half; the Recruit half completes write groups
     # from that same agreed snapshot.
     agreed = {
         a.link_after.recruit_key: a.link_after.snapshot
-        for a in actions
+        for a in stages.graph_writes
         if isinstance(a, UpdateGraph) and a.link_after is not None and a.link_after.recruit_key
     }
-    updates = [a for a in actions if isinstance(a, UpdateRecruit)]
-    await _recruit_updates(scope, updates, agreed, writer, outcome)
-    await _recruit_deletes(scope, [a for a in actions if isinstance(a, DeleteInRecruit)], writer, outcome)
+    await _recruit_updates(scope, stages.recruit_updates, agreed, writer, outcome)
+    await _recruit_deletes(scope, stages.recruit_deletes, writer, outcome)
     await writer.flush()
     fault_hook("graph")
-    await _graph_writes(scope, actions, writer, outcome)
+    await _graph_writes(scope, stages.graph_writes, writer, outcome)
     await writer.flush()
     fault_hook("links")
-    for action in actions:
+    for action in stages.link_only:
         if isinstance(action, StoreLink):
             writer.add(action.link, action.link.snapshot)
         elif isinstance(action, DropLink):
@@ -109,7 +111,7 @@ async def apply(scope: PassScope, actions: Sequence[Action]) -> ApplyOutcome:
             writer.add(action.tombstone, action.link.snapshot)
             outcome.counts["unlinked"] += 1
             outcome.entries.append(_unlink_entry(scope, action))
-        elif isinstance(action, Skip) and action.reason.startswith("edited on both sides"):
+        elif isinstance(action, ConflictSettled):
             outcome.counts["conflicts"] += 1
             outcome.entries.append(conflict_entry(scope, action.subject, action.reason))
     await writer.flush()
@@ -243,10 +245,10 @@ def _with_groups(scope: PassScope, fields: FieldValues, agreed: FieldValues | No
 
 
 async def _graph_writes(
-    scope: PassScope, actions: Sequence[Action], writer: _LinkWriter, outcome: ApplyOutcome
+    scope: PassScope, actions: Sequence[GraphWrite], writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
     kind, ctx, mailbox = scope.kind, scope.kind_ctx, scope.mailbox
-    planned: list[tuple[Action, BatchRequest]] = []
+    planned: list[tuple[GraphWrite, BatchRequest]] = []
     for action in actions:
         if isinstance(action, CreateInGraph):
             body = graph_items.create_body(
@@ -266,7 +268,7 @@ async def _graph_writes(
             body = kind.to_graph(_with_groups(scope, action.fields, snapshot), ctx)
             url = item_path(mailbox, kind.graph_item_kind, action.graph_id)
             planned.append((action, BatchRequest("PATCH", url, body)))
-        elif isinstance(action, DeleteInGraph):
+        else:
             url = item_path(mailbox, kind.graph_item_kind, action.graph_id)
             planned.append((action, BatchRequest("DELETE", url)))
     if not planned:

@@ -12,15 +12,16 @@ unsupported recurrence without the body's fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from sync_core.config import Settings
-from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
+from sync_core.domain.items import FieldValues, JsonValue
 from sync_core.domain.policy import FieldRule, SyncPolicy
 from sync_core.domain.recurrence import canonical_rule
-from sync_core.engine.kinds import KindContext, KindName
+from sync_core.engine.kind_base import EPOCH, ContainerCalls, KindBase
+from sync_core.engine.kinds import KindContext, KindName, Window
 from sync_core.graph import containers
 from sync_core.graph import event_codec as graph_codec
 from sync_core.graph.client import GraphClient
@@ -40,7 +41,6 @@ WRITE_GROUPS: tuple[frozenset[str], ...] = (
 _REQUIRED_PAIRS = (frozenset({"start", "end"}), frozenset({"description", "participants"}))
 # Graph types that never sync on their own: occurrences and exceptions follow their series master.
 _SERIES_MEMBERS = frozenset({"occurrence", "exception"})
-_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 class IncompleteFields(ValueError):
@@ -53,31 +53,36 @@ def canonical_recurrence(rule: str | None, start: JsonValue, time_zone: str) -> 
     return canonical_rule(rule, first, time_zone)
 
 
-def _modified(value: Any) -> datetime:
+def _instant(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not value:
-        return _EPOCH
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
 
 
-class CalendarKind:
+class CalendarKind(KindBase):
     """`SyncKind` for the calendar. Build with `CalendarKind(settings)`."""
 
     name: KindName = "calendar"
     graph_item_kind: ItemKind = "event"
     recruit_modules: tuple[str, ...] = (EVENTS, INTERVIEWS)
     watch_events: tuple[str, ...] = ("Events.all", "Interviews.all")
+    container_deleted_message: str = (
+        "The 'Zoho Recruit' calendar was deleted in Outlook, so sync was turned off. Enable to start again."
+    )
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    container_calls = ContainerCalls(
+        containers.find_or_create_calendar, containers.calendar_exists, containers.delete_calendar
+    )
 
     # --- policy and names ---
 
     def container_name(self, settings: Settings) -> str:
         return settings.calendar_name
+
+    def initial_cap(self) -> int:
+        return self.settings.initial_events_cap
 
     def policy(self, ctx: KindContext) -> SyncPolicy:
         return SyncPolicy(
@@ -96,32 +101,15 @@ class CalendarKind:
             never_delete_modules=frozenset({INTERVIEWS}),
         )
 
-    def write_fields(self, changed: Iterable[str]) -> set[str]:
-        """`changed` completed with the rest of every WRITE_GROUP it touches."""
-        names = set(changed)
-        for group in WRITE_GROUPS:
-            if names & group:
-                names |= group
-        return names
-
     def title(self, fields: FieldValues) -> str:
         return str(fields.get("title") or "").strip() or "(no title)"
 
-    # --- container, subscription, delta ---
-
-    async def find_or_create_container(self, graph: GraphClient, mailbox: str, name: str) -> str:
-        return await containers.find_or_create_calendar(graph, mailbox, name)
-
-    async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
-        return await containers.calendar_exists(graph, mailbox, container_id)
-
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
-        await containers.delete_calendar(graph, mailbox, container_id)
+    # --- subscription, delta and its window ---
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str:
         return calendar_resource(mailbox, container_id)
 
-    def delta_window(self, now: datetime) -> tuple[datetime, datetime]:
+    def delta_window(self, now: datetime) -> Window:
         return (
             now - timedelta(days=self.settings.delta_window_past_days),
             now + timedelta(days=self.settings.delta_window_future_days),
@@ -133,9 +121,28 @@ class CalendarKind:
         window_start, window_end = self.delta_window(now)
         return await calendar_delta(graph, mailbox, container_id, window_start, window_end, delta_link)
 
+    def listed_ids(self, item: Mapping[str, Any]) -> tuple[str, ...]:
+        # A calendar view lists a series as its occurrences: the master exists when one of them is listed.
+        master = item.get("seriesMasterId")
+        return (str(item["id"]), str(master)) if master else (str(item["id"]),)
+
+    def expected_in_round(self, snapshot: Mapping[str, Any], window: Window | None) -> bool:
+        """Whether the agreed times overlap the window. A series (its later occurrences may reach in) and
+        unreadable times count as in: a GET decides."""
+        if window is None or snapshot.get("recurrence"):
+            return True
+        start, end = _instant(snapshot.get("start")), _instant(snapshot.get("end"))
+        if start is None or end is None:
+            return True
+        # A day's slack either side: all-day dates are wall-clock days in an unknown zone.
+        return start <= window[1] + timedelta(days=1) and end >= window[0] - timedelta(days=1)
+
     # --- conversions ---
 
-    def _recruit_fields(
+    def owner_field(self, module: str) -> str:
+        return DEFAULT_OWNER_FIELDS[module]
+
+    def recruit_values(
         self, module: str, record: Mapping[str, Any], ctx: KindContext
     ) -> dict[str, JsonValue]:
         fields = recruit_codec.read_record(module, record)
@@ -145,27 +152,14 @@ class CalendarKind:
             )
         return fields
 
-    def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
-        owner_field = ctx.owner_fields.get(module) or DEFAULT_OWNER_FIELDS[module]
-        return RecruitChange(
-            ref=RecruitRef(module, str(record["id"])),
-            fields=self._recruit_fields(module, record, ctx),
-            modified=_modified(record.get("Modified_Time")),
-            in_scope=recruit_codec.owner_id(record, owner_field) == ctx.recruit_user_id,
-        )
-
-    def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:
-        graph_id = str(item["id"])
-        if "@removed" in item:
-            # A removal carries no modification time; it is news as of now.
-            return GraphChange(graph_id, None, datetime.now(UTC), deleted=True, tag=tag)
+    def graph_values(self, item: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue] | None:
         if item.get("type") in _SERIES_MEMBERS:
             return None
         fields = graph_codec.read_event(item)
         fields["recurrence"] = canonical_recurrence(
             str(fields.get("recurrence") or ""), fields.get("start"), ctx.time_zone
         )
-        return GraphChange(graph_id, fields, _modified(item.get("lastModifiedDateTime")), tag=tag)
+        return fields
 
     def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
         allowed = set(self.policy(ctx).recruit_writable(module))
@@ -202,7 +196,7 @@ class CalendarKind:
         future: list[tuple[datetime, tuple[str, Mapping[str, Any]]]] = []
         past: list[tuple[datetime, tuple[str, Mapping[str, Any]]]] = []
         for module, record in records:
-            end = recruit_codec.end_instant(module, record) or _EPOCH
+            end = recruit_codec.end_instant(module, record) or EPOCH
             if end >= now:
                 future.append((recruit_codec.start_instant(module, record) or end, (module, record)))
             else:

@@ -16,8 +16,8 @@ Contract for the engine, beyond `SyncKind`:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sync_core.config import Settings
@@ -28,23 +28,25 @@ from sync_core.domain.contact_fields import (
     GRAPH_FIELDS,
     MappingEntry,
     RecruitField,
-    RecruitPayload,
-    display_name,
-    group_of,
-    read_graph,
-    read_recruit,
-    write_graph,
-    write_recruit,
 )
-from sync_core.domain.items import FieldValues, GraphChange, JsonValue, RecruitChange, RecruitRef
+from sync_core.domain.items import FieldValues, JsonValue
 from sync_core.domain.policy import FieldRule, SyncPolicy
+from sync_core.engine.kind_base import ContainerCalls, KindBase, modified_at
 from sync_core.engine.kinds import KindContext, KindName
 from sync_core.graph import containers
 from sync_core.graph.client import GraphClient
+from sync_core.graph.contact_codec import display_name, group_of, read_graph, write_graph
 from sync_core.graph.delta import DeltaRound, contacts_delta
 from sync_core.graph.paths import ItemKind
 from sync_core.graph.subscriptions import contacts_resource
 from sync_core.recruit.client import RecruitClient
+from sync_core.recruit.contact_codec import (
+    NO_NAME,
+    RecruitPayload,
+    read_recruit,
+    recruit_field,
+    write_recruit,
+)
 
 CONTACTS = "Contacts"
 DEFAULT_OWNER_FIELD = "Contact_Owner"
@@ -53,7 +55,6 @@ DEFAULT_OWNER_FIELD = "Contact_Owner"
 DELTA_SELECT: tuple[str, ...] = tuple(
     dict.fromkeys(["displayName", "lastModifiedDateTime", *(group_of(f.path) for f in GRAPH_FIELDS)])
 )
-_EPOCH = datetime.min.replace(tzinfo=UTC)
 _GROUPS: dict[str, set[str]] = {}
 for _field in GRAPH_FIELDS:
     _GROUPS.setdefault(group_of(_field.path), set()).add(_field.path)
@@ -65,34 +66,27 @@ WRITE_GROUPS: tuple[frozenset[str], ...] = (
 logger = logging.getLogger(__name__)
 
 
-def _modified(value: Any) -> datetime:
-    if not value:
-        return _EPOCH
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _owner_id(record: Mapping[str, Any], owner_field: str) -> str | None:
-    owner = record.get(owner_field)
-    owner_id = owner.get("id") if isinstance(owner, Mapping) else owner
-    return str(owner_id) if owner_id not in (None, "") else None
-
-
 def _unresolved(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"name"}
 
 
-class ContactsKind:
+class ContactsKind(KindBase):
     """`SyncKind` for contacts. Build with `ContactsKind(settings)`."""
 
     name: KindName = "contacts"
     graph_item_kind: ItemKind = "contact"
     recruit_modules: tuple[str, ...] = (CONTACTS,)
     watch_events: tuple[str, ...] = ("Contacts.create", "Contacts.edit", "Contacts.delete")
+    container_deleted_message: str = (
+        "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
+        "Enable to start again."
+    )
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    container_calls = ContainerCalls(
+        containers.find_or_create_contact_folder,
+        containers.contact_folder_exists,
+        containers.delete_contact_folder,
+    )
 
     # --- mapping and policy ---
 
@@ -103,10 +97,7 @@ class ContactsKind:
     @staticmethod
     def recruit_fields(ctx: KindContext) -> list[RecruitField]:
         """Metadata of the mapped fields; one missing from a stale metadata cache is taken as plain text."""
-        known = {
-            str(meta["api_name"]): RecruitField.from_metadata(meta)
-            for meta in ctx.recruit_fields.get(CONTACTS, ())
-        }
+        known = {str(meta["api_name"]): recruit_field(meta) for meta in ctx.recruit_fields.get(CONTACTS, ())}
         result = list(known.values())
         for entry in ContactsKind.mapping(ctx):
             if entry["recruit"] not in known:
@@ -116,32 +107,18 @@ class ContactsKind:
     def container_name(self, settings: Settings) -> str:
         return settings.contact_folder_name
 
+    def initial_cap(self) -> int:
+        return self.settings.initial_contacts_cap
+
     def policy(self, ctx: KindContext) -> SyncPolicy:
         return SyncPolicy(
             fields=tuple(FieldRule(entry["graph"]) for entry in self.mapping(ctx)), create_module=CONTACTS
         )
 
-    def write_fields(self, changed: Iterable[str]) -> set[str]:
-        """`changed` completed with the rest of every write group it touches."""
-        names = set(changed)
-        for group in WRITE_GROUPS:
-            if names & group:
-                names |= group
-        return names
-
     def title(self, fields: FieldValues) -> str:
-        return display_name(fields) or "(no name)"
+        return display_name(fields) or NO_NAME
 
-    # --- container, subscription, delta ---
-
-    async def find_or_create_container(self, graph: GraphClient, mailbox: str, name: str) -> str:
-        return await containers.find_or_create_contact_folder(graph, mailbox, name)
-
-    async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
-        return await containers.contact_folder_exists(graph, mailbox, container_id)
-
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
-        await containers.delete_contact_folder(graph, mailbox, container_id)
+    # --- subscription, delta ---
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str:
         return contacts_resource(mailbox, container_id)
@@ -153,31 +130,19 @@ class ContactsKind:
 
     # --- conversions ---
 
-    def recruit_values(self, record: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue]:
+    def owner_field(self, module: str) -> str:
+        return DEFAULT_OWNER_FIELD
+
+    def recruit_values(
+        self, module: str, record: Mapping[str, Any], ctx: KindContext
+    ) -> dict[str, JsonValue]:
         by_name = {f.api_name: f for f in self.recruit_fields(ctx)}
         return {
             entry["graph"]: read_recruit(record, by_name[entry["recruit"]]) for entry in self.mapping(ctx)
         }
 
-    def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
-        owner_field = ctx.owner_fields.get(module) or DEFAULT_OWNER_FIELD
-        return RecruitChange(
-            ref=RecruitRef(module, str(record["id"])),
-            fields=self.recruit_values(record, ctx),
-            modified=_modified(record.get("Modified_Time")),
-            in_scope=_owner_id(record, owner_field) == ctx.recruit_user_id,
-        )
-
-    def graph_values(self, item: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue]:
+    def graph_values(self, item: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue] | None:
         return {entry["graph"]: read_graph(item, entry["graph"]) for entry in self.mapping(ctx)}
-
-    def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:
-        graph_id = str(item["id"])
-        if "@removed" in item:
-            # A removal carries no modification time; it is news as of now.
-            return GraphChange(graph_id, None, datetime.now(UTC), deleted=True, tag=tag)
-        fields = self.graph_values(item, ctx)
-        return GraphChange(graph_id, fields, _modified(item.get("lastModifiedDateTime")), tag=tag)
 
     def _payload(self, fields: FieldValues, ctx: KindContext) -> RecruitPayload:
         return write_recruit(fields, self.mapping(ctx), self.recruit_fields(ctx))
@@ -224,5 +189,5 @@ class ContactsKind:
         self, records: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, cap: int
     ) -> list[tuple[str, Mapping[str, Any]]]:
         """Most recently modified first, at most `cap`."""
-        ordered = sorted(records, key=lambda pair: _modified(pair[1].get("Modified_Time")), reverse=True)
+        ordered = sorted(records, key=lambda pair: modified_at(pair[1].get("Modified_Time")), reverse=True)
         return ordered[: max(0, cap)]

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sync_core.config import Settings, get_settings
+from sync_core.engine.stores import ConnectionStore, LinkStore, SyncLogStore, SyncQueue, SyncStateStore
 from sync_core.graph.auth import DelegatedCredential, app_credential
 from sync_core.graph.client import GraphClient
 from sync_core.recruit.client import RecruitClient
@@ -37,6 +38,13 @@ class NotConnected(Exception):
 
 
 class EngineContext:
+    # The engine asks only what the Protocols say: a test may put in-memory doubles in their place.
+    connections: ConnectionStore
+    syncstate: SyncStateStore
+    links: LinkStore
+    synclog: SyncLogStore
+    queues: SyncQueue
+
     def __init__(self, settings: Settings, storage: StorageContext, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.storage = storage

@@ -5,103 +5,23 @@ changes (tags fetched for unknown items, removals confirmed), and the links they
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef, UnreadableItem
-from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import KindContext, SyncKind
+from sync_core.domain.pair_values import later
 from sync_core.engine.linkstore import decode_snapshot, to_domain
-from sync_core.graph.client import GraphClient
+from sync_core.engine.scope import PassScope
 from sync_core.graph.delta import DeltaRound, fetch_tags
-from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.datetimes import parse_optional
 from sync_core.recruit.eligibility import bulk_originated
-from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.queues import SyncRequest
-from sync_core.store.syncstate import Lease, SyncState
+from sync_core.store.syncstate import SyncState
 
 _LINK_READS = 16
-# Field metadata per (org, module): it changes rarely (a new custom field) and every pass needs the owner
-# field's name, so a worker re-reads it after a while rather than on every pass.
-FIELDS_TTL_SECONDS = 600.0
-_FIELDS_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
-
-
-class SyncStopped(Exception):
-    """Sync of the pass's (connection, kind) was turned off or restarted meanwhile: it must write no more."""
-
-
-@dataclass
-class PassScope:
-    """Everything one pass for one (connection, kind) works with."""
-
-    ctx: EngineContext
-    connection: Connection
-    kind: SyncKind
-    kind_ctx: KindContext
-    graph: GraphClient
-    recruit: RecruitClient
-    state: SyncState
-    lease: Lease | None = None
-
-    async def keep_lease(self) -> None:
-        """Renew the lease between stages (a throttled stage may be slow) and check that sync still runs
-        for the same container; raises LeaseLost or SyncStopped, after which the pass must not write."""
-        if self.lease is None:
-            return
-        ctx = self.ctx
-        self.lease = await ctx.syncstate.renew(self.lease, ctx.clock(), ctx.settings.lease_seconds)
-        current = await ctx.syncstate.get(self.key, self.kind.name)
-        if (
-            current is None
-            or current.status not in ("active", "initial_sync")
-            or current.container_id != self.container_id
-        ):
-            raise SyncStopped(f"{self.key} {self.kind.name}: sync turned off or restarted during the pass")
-
-    @property
-    def key(self) -> ConnectionKey:
-        return self.connection.key
-
-    @property
-    def mailbox(self) -> str:
-        return self.connection.microsoft_user_id
-
-    @property
-    def container_id(self) -> str:
-        return self.state.container_id
-
-
-async def kind_context(
-    ctx: EngineContext, connection: Connection, kind: SyncKind, recruit: RecruitClient, state: SyncState
-) -> KindContext:
-    """What the kind's conversions need, with each module's field metadata (cached per process)."""
-    owner_fields: dict[str, str] = {}
-    recruit_fields: dict[str, list[dict[str, Any]]] = {}
-    for module in kind.recruit_modules:
-        cache_key = (connection.org_id, module)
-        cached = _FIELDS_CACHE.get(cache_key)
-        if cached is None or time.monotonic() - cached[0] > FIELDS_TTL_SECONDS:
-            metas = await recruit.fields(module)
-            cached = _FIELDS_CACHE[cache_key] = (time.monotonic(), [meta.model_dump() for meta in metas])
-        recruit_fields[module] = cached[1]
-        owner = next((f for f in recruit_fields[module] if f.get("data_type") == "ownerlookup"), None)
-        if owner is not None:
-            owner_fields[module] = str(owner.get("api_name"))
-    return KindContext(
-        settings=ctx.settings,
-        recruit_user_id=connection.user_id,
-        recruit_user_name=connection.name,
-        time_zone=connection.time_zone or "UTC",
-        owner_fields=owner_fields,
-        mapping=state.mapping,
-        recruit_fields=recruit_fields,
-    )
 
 
 def eligible_changes(
@@ -142,7 +62,7 @@ async def gather_recruit(
         records += list(fetched.values())
         asked = set(asked_ids.get(module, []))
         for change in eligible_changes(scope, module, records):
-            side.newest = _later(side.newest, change.modified)
+            side.newest = later(side.newest, change.modified)
             if not _left_out_by_cap(scope.state, change, asked):
                 side.changes.append(change)
         gone = [record_id for record_id in wanted if record_id not in fetched]
@@ -150,7 +70,7 @@ async def gather_recruit(
         if watermark is not None:
             for entry in await scope.recruit.deleted_since(module, watermark):
                 side.changes.append(RecruitChange(RecruitRef(module, entry.id), None, now, deleted=True))
-                side.newest = _later(side.newest, entry.deleted_time)
+                side.newest = later(side.newest, entry.deleted_time)
     return side
 
 
@@ -258,17 +178,13 @@ async def _infer_deletions(
 ) -> None:
     """A fresh round lists what exists and never says what was deleted: linked items it should have listed
     but did not are read by id, and those Graph no longer has are deleted-in-Outlook changes."""
-    seen: set[str] = set()
-    for item in delta.changes:
-        seen.add(str(item["id"]))
-        if item.get("seriesMasterId"):
-            seen.add(str(item["seriesMasterId"]))  # a calendar view lists a series as its occurrences
-    window = getattr(scope.kind, "delta_window", None)
-    bounds: tuple[datetime, datetime] | None = window(now) if window is not None else None
+    kind = scope.kind
+    seen = {graph_id for item in delta.changes for graph_id in kind.listed_ids(item)}
+    window = kind.delta_window(now)
     links = (
         every_link
         if every_link is not None
-        else [link async for link in scope.ctx.links.list_all(scope.key, scope.kind.name)]
+        else [link async for link in scope.ctx.links.list_all(scope.key, kind.name)]
     )
     unseen = {
         link.graph_id: link
@@ -276,34 +192,14 @@ async def _infer_deletions(
         if link.state == "linked"
         and link.graph_id
         and link.graph_id not in seen
-        and (bounds is None or _may_be_in_window(decode_snapshot(link.snapshot), bounds))
+        and kind.expected_in_round(decode_snapshot(link.snapshot), window)
     }
     if not unseen:
         return
-    lookup = await fetch_tags(scope.graph, scope.mailbox, scope.kind.graph_item_kind, list(unseen))
+    lookup = await fetch_tags(scope.graph, scope.mailbox, kind.graph_item_kind, list(unseen))
     for graph_id in sorted(lookup.missing):
         side.links[graph_id] = unseen[graph_id]
         side.changes.append(GraphChange(graph_id, None, now, deleted=True))
-
-
-def _may_be_in_window(snapshot: Mapping[str, Any], bounds: tuple[datetime, datetime]) -> bool:
-    """Whether the calendar round should have listed the linked event: its snapshot times overlap the
-    window. A series (its later occurrences may reach in) and unreadable times count as in: a GET decides."""
-    if snapshot.get("recurrence"):
-        return True
-    start, end = _instant(snapshot.get("start")), _instant(snapshot.get("end"))
-    if start is None or end is None:
-        return True
-    # A day's slack either side: all-day dates are wall-clock days in an unknown zone.
-    return start <= bounds[1] + timedelta(days=1) and end >= bounds[0] - timedelta(days=1)
-
-
-def _instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return None
 
 
 def _add(side: GraphSide, change: GraphChange | None) -> None:
@@ -353,9 +249,3 @@ def link_index(stored: Iterable[StoredLink], reread: bool = False) -> LinkIndex:
             for link in links
         )
     return LinkIndex.of(links)
-
-
-def _later(first: datetime | None, second: datetime | None) -> datetime | None:
-    if first is None or second is None:
-        return first or second
-    return max(first, second)

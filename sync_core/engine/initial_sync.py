@@ -15,9 +15,9 @@ from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import telemetry
 from sync_core.engine.apply import apply
-from sync_core.engine.gather import PassScope, eligible_changes, link_index, links_by_recruit_keys
-from sync_core.engine.registry import initial_cap
-from sync_core.engine.synclog import log_outcome
+from sync_core.engine.gather import eligible_changes, link_index, links_by_recruit_keys
+from sync_core.engine.scope import PassScope
+from sync_core.engine.synclog import log_pass
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
 
@@ -86,7 +86,7 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
                 selectable.append((module, record))
                 modified[change.ref.key] = change.modified
     now = ctx.clock()
-    chosen = kind.initial_selection(selectable, now, initial_cap(kind.name, ctx.settings))
+    chosen = kind.initial_selection(selectable, now, kind.initial_cap())
     keys = [RecruitRef(module, str(record["id"])).key for module, record in chosen]
     # The first sweeps re-read the last second before the watermark: records the cap left out there are
     # no change, and must not be copied past the cap (a mass update just before enabling makes thousands).
@@ -130,7 +130,7 @@ async def _copy(scope: PassScope, keys: list[str]) -> str | None:
     actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
-    await log_outcome(scope, outcome)
+    await log_pass(scope, outcome.entries, outcome.counts)
     failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
     return min(failed).isoformat() if failed else None
 

@@ -1,14 +1,15 @@
 """The small interface behind which each kind of sync (calendar, contacts) keeps what is specific to it.
 
-The engine (enable, initial sync, reconcile, teardown) is written once against `SyncKind`; a kind supplies its
-modules, container calls, delta, conversions between API payloads and canonical fields, and its SyncPolicy.
+The engine (enable, initial sync, reconcile, renewals, teardown) is written once against `SyncKind`; a kind
+supplies its modules, container calls, delta and its window, conversions between API payloads and canonical
+fields, its SyncPolicy, its initial-sync cap and what the user is told when its container is deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from sync_core.config import Settings
@@ -20,6 +21,9 @@ from sync_core.graph.paths import ItemKind
 from sync_core.recruit.client import RecruitClient
 
 KindName = Literal["calendar", "contacts"]
+# A delta window is fixed per round; a fresh round starts once the wanted window has slid this far.
+WINDOW_SLIDE = timedelta(days=30)
+Window = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,13 @@ class SyncKind(Protocol):
     graph_item_kind: ItemKind
     recruit_modules: tuple[str, ...]  # every module that syncs, e.g. ("Events", "Interviews")
     watch_events: tuple[str, ...]  # Recruit watch channel events, e.g. ("Events.all", "Interviews.all")
+    container_deleted_message: str  # what the Manage page says when the user deleted the container
 
     def container_name(self, settings: Settings) -> str: ...
+
+    def initial_cap(self) -> int:
+        """At most this many items are copied by an initial sync."""
+        ...
 
     def policy(self, ctx: KindContext) -> SyncPolicy: ...
 
@@ -54,10 +63,23 @@ class SyncKind(Protocol):
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str: ...
 
+    def delta_window(self, now: datetime) -> Window | None:
+        """The span a fresh delta round lists as of `now`; None when a round lists the whole container."""
+        ...
+
     async def delta(
         self, graph: GraphClient, mailbox: str, container_id: str, delta_link: str | None, now: datetime
     ) -> DeltaRound:
         """Every change since `delta_link` (None: a fresh round of everything, e.g. after a 410)."""
+        ...
+
+    def listed_ids(self, item: Mapping[str, Any]) -> tuple[str, ...]:
+        """The Graph ids a delta item shows to exist (a calendar occurrence also shows its series)."""
+        ...
+
+    def expected_in_round(self, snapshot: Mapping[str, Any], window: Window | None) -> bool:
+        """Whether a fresh round over `window` must list the linked item whose agreed values are `snapshot`
+        (when it did not, a GET decides whether it was deleted)."""
         ...
 
     def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
@@ -99,3 +121,12 @@ class SyncKind(Protocol):
     def title(self, fields: FieldValues) -> str:
         """What the sync log calls an item."""
         ...
+
+
+def window_slid(kind: SyncKind, window_start: datetime | None, now: datetime) -> bool:
+    """Whether the kind's delta window, fixed at `window_start` by the last fresh round, has slid far enough
+    (WINDOW_SLIDE) that a fresh round should move it; never for a kind without a window."""
+    wanted = kind.delta_window(now)
+    if wanted is None or window_start is None:
+        return False
+    return window_start <= wanted[0] - WINDOW_SLIDE

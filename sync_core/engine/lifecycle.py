@@ -34,12 +34,6 @@ log = logging.getLogger(__name__)
 
 CONTAINER_DELETED = "container_deleted"
 USER_DISABLED = "user"
-CONTAINER_DELETED_MESSAGE = {
-    "calendar": "The 'Zoho Recruit' calendar was deleted in Outlook, so sync was turned off. "
-    "Enable to start again.",
-    "contacts": "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
-    "Enable to start again.",
-}
 # How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
 LEASE_POLL_SECONDS = 0.25
@@ -195,7 +189,7 @@ async def teardown(
     finally:
         if held is not None and held is not lease:
             await ctx.syncstate.release(held)  # a no-op after the reset, which clears the lease
-    message = CONTAINER_DELETED_MESSAGE[kind_name] if reason == CONTAINER_DELETED else "Sync disabled"
+    message = kind.container_deleted_message if reason == CONTAINER_DELETED else "Sync disabled"
     level = "warning" if reason == CONTAINER_DELETED else "info"
     await ctx.synclog.append(
         key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
@@ -222,7 +216,7 @@ async def _reset(
     def reset(current: SyncState) -> SyncState:
         fresh = SyncState(connection=key, kind=kind_name, mapping=current.mapping, etag=current.etag)
         if reason == CONTAINER_DELETED:
-            message = CONTAINER_DELETED_MESSAGE[kind_name]
+            message = kind_for(kind_name, ctx.settings).container_deleted_message
             return fresh.model_copy(
                 update={"last_error_code": CONTAINER_DELETED, "last_error_message": message}
             )

@@ -175,7 +175,7 @@ async def recruit_callback(ctx: EngineContext, body: bytes) -> NotificationResul
         log.warning("forged token for recruit channel %s: ignored", channel_id)
         return result
     _Outbox(result).sync(
-        route, "recruit_notification", recruit_module=module, recruit_ids=ids, operation=operation
+        route, "recruit_notification", recruit_module=module, recruit_ids=ids, recruit_operation=operation
     )
     await _send(ctx, result)
     return result

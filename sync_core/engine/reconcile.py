@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from sync_core.domain.items import RecruitRef
@@ -21,26 +19,23 @@ from sync_core.engine.apply import ApplyOutcome, apply
 from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.engine.gather import (
     GraphSide,
-    PassScope,
     RecruitSide,
-    SyncStopped,
     fetch_recruit,
     gather_graph,
     gather_recruit,
-    kind_context,
     link_index,
     links_by_recruit_keys,
 )
-from sync_core.engine.kinds import SyncKind
+from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
-from sync_core.engine.renewals import WINDOW_SLIDE
-from sync_core.engine.synclog import log_outcome, unreadable_entry
+from sync_core.engine.scope import PassScope, SyncStopped, open_scope, reload_state
+from sync_core.engine.synclog import log_pass, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.errors import LeaseLost
-from sync_core.store.queues import SyncReason, SyncRequest
+from sync_core.store.queues import SyncPurpose, SyncReason, SyncRequest
 from sync_core.store.syncstate import Kind, Lease, LeaseBusy, SyncState
 
 log = logging.getLogger(__name__)
@@ -53,18 +48,13 @@ _HOLDS = "delta_holds"
 INITIAL_RETRY_SECONDS = 2
 # The Recruit emulator's If-Modified-Since is strict, and Zoho's granularity is a second.
 WATERMARK_SLACK = timedelta(seconds=1)
-# The operation of a request queued after the user changed the contacts field mapping.
-MAPPING_CHANGED = "mapping_changed"
-# The operation of a request checking, once the lease has expired, that a `pending` request was served: a
-# holder that died (a crashed worker) never runs again for it.
-PENDING_CHECK = "pending_check"
-# How long after the holder's lease expires the check comes (queue visibility is whole seconds).
+# How long after the holder's lease expires a PENDING_CHECK comes (queue visibility is whole seconds): a
+# holder that died (a crashed worker) never runs again for the `pending` flag it was asked to serve.
 PENDING_CHECK_MARGIN_SECONDS = 1
-# A pass that left items failed queues a sweep (the cursors did not pass them) with this operation and the
-# count of failing passes in a row, visible after RETRY_FIRST_SECONDS, twice as long after each retry that
-# fails again (at most RETRY_MAX_SECONDS). After MAX_FAILURE_RETRIES such retries none is queued: the next
-# change or the timer's sweep tries again, so an item Recruit always refuses cannot keep a connection busy.
-FAILURE_RETRY = "failure_retry"
+# A pass that left items failed queues a FAILURE_RETRY sweep (the cursors did not pass them) with the count
+# of failing passes in a row, visible after RETRY_FIRST_SECONDS, twice as long after each retry that fails
+# again (at most RETRY_MAX_SECONDS). After MAX_FAILURE_RETRIES such retries none is queued: the next change
+# or the timer's sweep tries again, so an item Recruit always refuses cannot keep a connection busy.
 RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 MAX_FAILURE_RETRIES = 5
@@ -90,7 +80,7 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
         if isinstance(lease, LeaseBusy):
             if (
                 current.reason == "initial"
-                or current.operation == MAPPING_CHANGED
+                or current.purpose == SyncPurpose.MAPPING_CHANGED
                 or _names_deletions(current)
             ):
                 # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
@@ -98,7 +88,7 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                 # re-read every linked pair, and sees Recruit deletions only where `/deleted` works (not
                 # confirmed for Recruit): a delete callback's ids must be read by the pass itself.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
-            elif lease.marked or current.operation == PENDING_CHECK:
+            elif lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
                 # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
                 await _check_pending_later(ctx, current, lease)
             return
@@ -114,68 +104,56 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
 
 
 def _names_deletions(request: SyncRequest) -> bool:
-    return bool(request.recruit_ids) and request.operation == RECRUIT_DELETE
+    return bool(request.recruit_ids) and request.recruit_operation == RECRUIT_DELETE
 
 
 def _follow_up(
-    request: SyncRequest, reason: SyncReason = "sweep", operation: str | None = None
+    request: SyncRequest,
+    reason: SyncReason = "sweep",
+    purpose: SyncPurpose | None = None,
+    failing_passes: int | None = None,
 ) -> SyncRequest:
     """A request of our own for the same connection and kind."""
-    return SyncRequest(connection=request.connection, kind=request.kind, reason=reason, operation=operation)
+    return SyncRequest(
+        connection=request.connection,
+        kind=request.kind,
+        reason=reason,
+        purpose=purpose,
+        failing_passes=failing_passes,
+    )
 
 
 async def _still_owed(ctx: EngineContext, key: ConnectionKey, kind: Kind, request: SyncRequest) -> bool:
     """Whether a conditional request still has work: a pending check while `pending` is set, a failure retry
     while no pass has run since it was queued. Any other request always has."""
-    retry_of = failure_retry_count(request)
-    if request.operation != PENDING_CHECK and retry_of is None:
+    if request.purpose not in (SyncPurpose.PENDING_CHECK, SyncPurpose.FAILURE_RETRY):
         return True
     state = await ctx.syncstate.get(key, kind)
     if state is None:
         return False
-    if retry_of is None:
+    if request.purpose == SyncPurpose.PENDING_CHECK:
         return state.pending  # cleared: a pass has started since the request was recorded and covered it
     # Changed: a pass has run since; it succeeded, or failed and queued a retry of its own.
-    return state.counters.get(_FAILING, 0) == retry_of
+    return state.counters.get(_FAILING, 0) == request.failing_passes
 
 
 async def _check_pending_later(ctx: EngineContext, request: SyncRequest, busy: LeaseBusy) -> None:
     """Queues a sweep that runs only if `pending` is still set once the holder's lease has expired."""
     wait = (busy.expires - ctx.clock()).total_seconds()
     await ctx.queues.send_sync(
-        _follow_up(request, operation=PENDING_CHECK),
+        _follow_up(request, purpose=SyncPurpose.PENDING_CHECK),
         visibility_timeout=max(0, math.ceil(wait)) + PENDING_CHECK_MARGIN_SECONDS,
     )
 
 
 def failure_retry(request: SyncRequest, failing: int) -> SyncRequest:
     """The sweep retrying what the `failing`-th failing pass in a row left."""
-    return _follow_up(request, operation=f"{FAILURE_RETRY}:{failing}")
-
-
-def failure_retry_count(request: SyncRequest) -> int | None:
-    """The count of failing passes a retry request was queued after; None for any other request."""
-    name, _, count = (request.operation or "").partition(":")
-    return int(count) if name == FAILURE_RETRY and count.isdigit() else None
+    return _follow_up(request, purpose=SyncPurpose.FAILURE_RETRY, failing_passes=failing)
 
 
 def retry_delay(failing: int) -> int:
     """Seconds before the retry after the `failing`-th failing pass in a row."""
     return min(RETRY_FIRST_SECONDS << max(0, failing - 1), RETRY_MAX_SECONDS)
-
-
-@asynccontextmanager
-async def open_scope(
-    ctx: EngineContext, key: ConnectionKey, kind: SyncKind, state: SyncState, lease: Lease | None = None
-) -> AsyncIterator[PassScope | None]:
-    """The pass scope with both clients open, or None when the connection is gone."""
-    connection = await ctx.connections.get(key)
-    if connection is None:
-        yield None
-        return
-    async with ctx.recruit(connection) as recruit, ctx.graph(connection) as graph:
-        kind_ctx = await kind_context(ctx, connection, kind, recruit, state)
-        yield PassScope(ctx, connection, kind, kind_ctx, graph, recruit, state, lease)
 
 
 async def _leased_pass(
@@ -195,7 +173,7 @@ async def _leased_pass(
                 finished = await initial_sync.step(scope)
                 if not finished:
                     return False
-                scope.state = await _reload(ctx, key, kind)
+                await reload_state(scope)
                 request = request.model_copy(update={"reason": "resync"})
             await reconcile_once(scope, request)
     except ContainerGone:
@@ -219,18 +197,11 @@ async def _requeue_after_rate_limit(ctx: EngineContext, request: SyncRequest, li
     if limited.reset_at is not None:
         wait = max(1, math.ceil((limited.reset_at - ctx.clock()).total_seconds()))
     # A pending check has done its job once a pass runs: what comes back is a plain sweep.
-    again = _follow_up(request) if request.operation == PENDING_CHECK else request
+    again = _follow_up(request) if request.purpose == SyncPurpose.PENDING_CHECK else request
     log.info(
         "%s %s: Recruit is throttling, pass queued again in %d s", request.connection, request.kind, wait
     )
     await ctx.queues.send_sync(again, visibility_timeout=wait)
-
-
-async def _reload(ctx: EngineContext, key: ConnectionKey, kind: SyncKind) -> SyncState:
-    state = await ctx.syncstate.get(key, kind.name)
-    if state is None:
-        raise ContainerGone(404, "stateGone", f"{key} {kind.name}: sync state deleted during the pass")
-    return state
 
 
 async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
@@ -238,7 +209,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     ctx, kind, state = scope.ctx, scope.kind, scope.state
     now = ctx.clock()
     # A changed mapping changes what every linked pair holds: both sides are read in full and compared again.
-    reread = request.operation == MAPPING_CHANGED
+    reread = request.purpose == SyncPurpose.MAPPING_CHANGED
     every_link = [link async for link in ctx.links.list_all(scope.key, kind.name)] if reread else []
     linked_keys = {
         RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
@@ -246,7 +217,11 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     recruit_side = await gather_recruit(scope, request, now, also=linked_keys)
     # A resync after lost notifications keeps the delta link: it reports everything since, deletions
     # included, where a fresh round lists only what exists (its deletions must be inferred by GETs).
-    fresh = reread or not state.delta_link or (request.reason == "resync" and window_slid(scope, now))
+    fresh = (
+        reread
+        or not state.delta_link
+        or (request.reason == "resync" and window_slid(kind, state.delta_window_start, now))
+    )
     known = every_link if reread else None
     try:
         graph_side = await gather_graph(scope, None if fresh else state.delta_link, now, known)
@@ -280,18 +255,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     failing = await _store_cursors(scope, recruit_side, graph_side, outcome, now)
     if 0 < failing <= MAX_FAILURE_RETRIES:
         await ctx.queues.send_sync(failure_retry(request, failing), visibility_timeout=retry_delay(failing))
-    await log_outcome(scope, outcome)
-
-
-def window_slid(scope: PassScope, now: datetime) -> bool:
-    """Whether the calendar's delta window has slid as far as the timer's window resync asks for: only a
-    fresh round moves it (a delta link keeps the window it was started with)."""
-    window = getattr(scope.kind, "delta_window", None)
-    stored_start = scope.state.delta_window_start
-    if window is None or stored_start is None:
-        return False
-    wanted_start: datetime = window(now)[0]
-    return stored_start <= wanted_start - WINDOW_SLIDE
+    await log_pass(scope, outcome.entries, outcome.counts)
 
 
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
@@ -316,7 +280,7 @@ async def _store_cursors(
     watermark = next_watermark(scope.state.recruit_watermark, recruit_side, outcome.failed_recruit_keys)
     graph_ids = {change.graph_id for change in graph_side.changes}
     hold = bool(graph_ids & outcome.failed_graph_ids)
-    window = getattr(scope.kind, "delta_window", None)
+    window = scope.kind.delta_window(now)
     failing = 0
 
     def advance(state: SyncState) -> SyncState | None:
@@ -335,7 +299,8 @@ async def _store_cursors(
             counters[_HOLDS] = 0
             update["delta_link"] = graph_side.delta_link
             if graph_side.fresh and window is not None:
-                update["delta_window_start"], update["delta_window_end"] = window(now)
+                # Only a fresh round moves the window: a delta link keeps the one it was started with.
+                update["delta_window_start"], update["delta_window_end"] = window
         for name, value in outcome.counts.items():
             counters[name] = counters.get(name, 0) + value
         update["counters"] = counters

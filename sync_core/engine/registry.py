@@ -1,4 +1,4 @@
-"""Which `SyncKind` serves a kind name, and the kind's initial-sync cap from settings.
+"""Which `SyncKind` serves a kind name.
 
 Kinds are imported lazily: a worker handling one kind does not load the other's field catalogs.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync_core.config import Settings, get_settings
-from sync_core.engine.kinds import KindName, SyncKind
+from sync_core.engine.kinds import SyncKind
 
 KindFactory = Callable[[Settings], SyncKind]
 
@@ -34,8 +34,3 @@ def kind_for(name: str, settings: Settings | None = None) -> SyncKind:
     if factory is None:
         raise ValueError(f"unknown sync kind {name!r}")
     return factory(settings or get_settings())
-
-
-def initial_cap(kind: KindName, settings: Settings) -> int:
-    """At most this many items are copied by an initial sync (product rule: 5,000 events, 10,000 contacts)."""
-    return settings.initial_events_cap if kind == "calendar" else settings.initial_contacts_cap

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import SyncKind
+from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
 from sync_core.store.connections import Connection
 from sync_core.store.queues import SyncRequest
@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 KINDS: tuple[Kind, ...] = ("calendar", "contacts")
 RENEWING_STATUSES = frozenset({"active", "initial_sync"})
 SWEEP_INTERVAL = timedelta(hours=6)
-# The calendar delta window is fixed per round; a fresh round starts once it has slid this far.
-WINDOW_SLIDE = timedelta(days=30)
 # counters (ints) keep when the timer last queued a sweep / a window resync, as epoch seconds.
 LAST_SWEEP = "timer_last_sweep"
 LAST_WINDOW_RESYNC = "timer_last_window_resync"
@@ -63,11 +61,8 @@ def _sweep_due(state: SyncState, now: datetime) -> bool:
     return not moments or max(moments) <= now - SWEEP_INTERVAL
 
 
-def _window_slid(ctx: EngineContext, state: SyncState, now: datetime) -> bool:
-    if state.kind != "calendar" or state.delta_window_start is None:
-        return False
-    wanted_start = now - timedelta(days=ctx.settings.delta_window_past_days)
-    if state.delta_window_start > wanted_start - WINDOW_SLIDE:
+def _window_resync_due(kind: SyncKind, state: SyncState, now: datetime) -> bool:
+    if not window_slid(kind, state.delta_window_start, now):
         return False
     # Queue once per sweep interval: the resync pass moves the window, and until then asking again is noise.
     last = _epoch(state.counters, LAST_WINDOW_RESYNC)
@@ -102,14 +97,16 @@ async def _renew_kind(
     return replaced
 
 
-async def _queue_passes(ctx: EngineContext, state: SyncState, report: RenewalReport, catch_up: bool) -> None:
+async def _queue_passes(
+    ctx: EngineContext, kind: SyncKind, state: SyncState, report: RenewalReport, catch_up: bool
+) -> None:
     """A sweep when one is due or when notifications may have been lost (a lapsed subscription/channel);
     the delta link and the Recruit watermark then find whatever they would have said."""
     if state.status != "active":
         return  # an initial sync in progress already looks at everything
     now = ctx.clock()
     key = str(state.connection)
-    if _window_slid(ctx, state, now):
+    if _window_resync_due(kind, state, now):
         await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="resync"))
         await _mark(ctx, state, LAST_WINDOW_RESYNC, now)
         report.resyncs_queued += 1
@@ -128,8 +125,9 @@ async def renew_connection(
             state = await ctx.syncstate.get(connection.key, name)
             if state is None or state.status not in RENEWING_STATUSES:
                 continue
-            replaced = await _renew_kind(ctx, connection, kind_for(name), state, report)
-            await _queue_passes(ctx, state, report, catch_up=replaced)
+            kind = kind_for(name)
+            replaced = await _renew_kind(ctx, connection, kind, state, report)
+            await _queue_passes(ctx, kind, state, report, catch_up=replaced)
         except Exception as error:  # one user's failure must not stop the round
             report.failures += 1
             await _log_failure(ctx, connection, name, error)

@@ -6,14 +6,10 @@ Entries name an item by its title and a reason, never by other personal data.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from sync_core.domain.items import FieldValues
+from sync_core.engine.scope import PassScope
 from sync_core.store.synclog import LogEntry
-
-if TYPE_CHECKING:
-    from sync_core.engine.apply import ApplyOutcome
-    from sync_core.engine.gather import PassScope
 
 PASS_COUNTS = (
     "graph_created",
@@ -96,8 +92,8 @@ def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry | None:
     )
 
 
-async def log_outcome(scope: PassScope, outcome: ApplyOutcome) -> None:
+async def log_pass(scope: PassScope, entries: Sequence[LogEntry], counts: Mapping[str, int]) -> None:
     """The pass's item entries, then its summary when it has one."""
-    summary = pass_entry(scope, outcome.counts)
-    for entry in [*outcome.entries, *([summary] if summary else [])]:
+    summary = pass_entry(scope, counts)
+    for entry in [*entries, *([summary] if summary else [])]:
         await scope.ctx.synclog.append(scope.key, entry)

@@ -15,34 +15,28 @@ from sync_core.domain.contact_fields import (
     GRAPH_FIELDS,
     MappingError,
     RecruitField,
-    recruit_catalog,
     validate_mapping,
 )
-from sync_core.engine.context import EngineContext
+from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.functions import session as sessions
 from sync_core.functions.http import error_response, json_response, with_session
+from sync_core.recruit.contact_codec import recruit_catalog
 from sync_core.store.connections import ConnectionKey
-from sync_core.store.queues import SyncRequest
+from sync_core.store.queues import SyncPurpose, SyncRequest
 from sync_core.store.syncstate import SyncState
 
 bp = func.Blueprint()
 
 # Statuses in which contacts are linked, so a changed mapping must be re-applied to them.
-# Marks the resync a mapping change asks for: every linked contact is re-read on both sides and re-applied.
-MAPPING_CHANGED = "mapping_changed"
 _SYNCING = frozenset({"initial_sync", "active", "error"})
-
-
-class NotConnected(Exception):
-    """The session's user has no stored connection (signed out elsewhere, or data wiped)."""
 
 
 async def recruit_fields(ctx: EngineContext, key: ConnectionKey) -> list[RecruitField]:
     """The Contacts fields the user may map (custom ones included), read afresh: the popup opens rarely, and
     a field an admin added a minute ago must be offered, and count when a mapping is checked."""
     connection = await ctx.connections.get(key)
-    if connection is None:
-        raise NotConnected(str(key))
+    if connection is None:  # signed out elsewhere, or data wiped
+        raise NotConnected(f"{key}: no stored connection")
     async with ctx.recruit(connection) as recruit:
         metas = await recruit.fields("Contacts")
     return recruit_catalog(meta.model_dump() for meta in metas)
@@ -83,7 +77,9 @@ async def save_mapping(
         return False
     # The pass re-applies the mapping to every linked contact (links keep the pairs, so no duplicates).
     await ctx.queues.send_sync(
-        SyncRequest(connection=str(key), kind="contacts", reason="resync", operation=MAPPING_CHANGED)
+        SyncRequest(
+            connection=str(key), kind="contacts", reason="resync", purpose=SyncPurpose.MAPPING_CHANGED
+        )
     )
     return True
 

@@ -120,7 +120,9 @@ class GraphClient:
         max_attempts: int = 5,
         max_retry_after: float = 120.0,
         backoff_seconds: float = 0.5,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        """`http_client`: instead of msgraph's default (e.g. one on an in-process transport in tests)."""
         # msgraph is large: import it only when a client is built.
         from kiota_authentication_azure.azure_identity_authentication_provider import (
             AzureIdentityAuthenticationProvider,
@@ -133,7 +135,7 @@ class GraphClient:
         self.max_retry_after = max_retry_after
         self.backoff_seconds = backoff_seconds
         self.adapter = GraphRequestAdapter(
-            AzureIdentityAuthenticationProvider(credential, scopes=GRAPH_SCOPES)
+            AzureIdentityAuthenticationProvider(credential, scopes=GRAPH_SCOPES), client=http_client
         )
         self.adapter.base_url = self.settings.graph_api_base_url.rstrip("/")
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from .clients import StorageContext
 from .syncstate import Kind
@@ -22,13 +23,53 @@ LifecycleAction = Literal["enable", "disable", "teardown", "recreate_subscriptio
 MAX_MESSAGE_JSON_BYTES = 32 * 1024
 
 
+class SyncPurpose(StrEnum):
+    """Why the engine queued a request of its own; a notification's or the timer's request has none."""
+
+    # The user changed the contacts field mapping: every linked pair is read on both sides and re-applied.
+    MAPPING_CHANGED = "mapping_changed"
+    # Checks, once a held lease has expired, that a `pending` request was served (its holder may have died).
+    PENDING_CHECK = "pending_check"
+    # Retries what a failing pass left, after `failing_passes` failing passes in a row.
+    FAILURE_RETRY = "failure_retry"
+
+
 class SyncRequest(BaseModel):
     connection: str = Field(description="ConnectionKey in its string form")
     kind: Kind
     reason: SyncReason
     recruit_module: str | None = None
     recruit_ids: list[str] | None = None
-    operation: str | None = None
+    recruit_operation: str | None = Field(default=None, description="Recruit callback's insert/update/delete")
+    purpose: SyncPurpose | None = None
+    failing_passes: int | None = Field(
+        default=None, ge=1, description="FAILURE_RETRY: failing passes in a row"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_legacy_operation(cls, data: Any) -> Any:
+        """Messages queued before `purpose` existed carry one `operation` string for four meanings: Recruit's
+        operation, `mapping_changed`, `pending_check` or `failure_retry:N`. They stay readable."""
+        if not isinstance(data, dict) or "operation" not in data:
+            return data
+        data = dict(data)
+        operation = data.pop("operation")
+        name, _, count = str(operation or "").partition(":")
+        if name in (SyncPurpose.MAPPING_CHANGED, SyncPurpose.PENDING_CHECK) and not count:
+            data.setdefault("purpose", name)
+        elif name == SyncPurpose.FAILURE_RETRY and count.isdigit() and int(count) > 0:
+            data.setdefault("purpose", name)
+            data.setdefault("failing_passes", int(count))
+        elif operation is not None:
+            data.setdefault("recruit_operation", operation)
+        return data
+
+    @model_validator(mode="after")
+    def _failing_passes_only_for_a_retry(self) -> SyncRequest:
+        if (self.purpose == SyncPurpose.FAILURE_RETRY) != (self.failing_passes is not None):
+            raise ValueError("failing_passes is given exactly when the purpose is failure_retry")
+        return self
 
 
 class LifecycleRequest(BaseModel):

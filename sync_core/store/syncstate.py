@@ -5,6 +5,7 @@ Every write is ETag-matched; the lease serialises passes and its `pending` flag 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -99,7 +100,119 @@ class LeaseBusy:
 _SECRETS = ("subscription_client_state", "channel_token")
 
 
-class SyncStateRepository:
+class SyncStateRules(ABC):
+    """Read-modify-write and the pass lease over any store of rows with ETags: a store implements `get`,
+    `create_if_missing` and `update` (ETag-matched, ConcurrencyError when the row changed), and inherits the
+    rest, so an in-memory double keeps exactly the rules of the table."""
+
+    @abstractmethod
+    async def get(self, key: ConnectionKey, kind: Kind) -> SyncState | None: ...
+
+    @abstractmethod
+    async def create_if_missing(self, key: ConnectionKey, kind: Kind) -> SyncState:
+        """The stored state, created as `disabled` when there is none."""
+
+    @abstractmethod
+    async def update(self, state: SyncState) -> SyncState:
+        """Replaces the row if it is unchanged since `state` was read; else raises `ConcurrencyError`."""
+
+    async def modify(
+        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None]
+    ) -> SyncState:
+        """Read, apply `change` (None: leave as is), write ETag-matched; retried when another writer won.
+
+        The lease holder should write this way: a request setting `pending` changes the ETag under it.
+        A missing row is created first (as `disabled`).
+        """
+        state = await self._modify(key, kind, change, create=True)
+        assert state is not None  # created when missing
+        return state
+
+    async def _modify(
+        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None], create: bool
+    ) -> SyncState | None:
+        for _ in range(MAX_ATTEMPTS):
+            state = await (self.create_if_missing(key, kind) if create else self.get(key, kind))
+            if state is None:
+                return None
+            changed = change(state)
+            if changed is None:
+                return state
+            try:
+                return await self.update(changed)
+            except ConcurrencyError:
+                continue
+        raise ConcurrencyError(f"syncstate {key} {kind}: too many concurrent writers")
+
+    async def try_acquire(
+        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
+    ) -> Lease | None:
+        """The lease, or None after recording `pending` because another owner holds an unexpired one."""
+        lease = await self.acquire(key, kind, owner, now, seconds)
+        return lease if isinstance(lease, Lease) else None
+
+    async def acquire(
+        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
+    ) -> Lease | LeaseBusy:
+        """The lease, or after recording `pending` the holder's expiry, when another owner holds it.
+
+        Acquiring clears `pending`: the pass about to start covers every request recorded before it.
+        """
+        expires = now + timedelta(seconds=seconds)
+        for _ in range(MAX_ATTEMPTS):
+            state = await self.create_if_missing(key, kind)
+            busy: LeaseBusy | None = None
+            if state.lease_held(now) and state.lease_owner != owner and state.lease_expires is not None:
+                if state.pending:
+                    return LeaseBusy(state.lease_expires, marked=False)
+                busy = LeaseBusy(state.lease_expires, marked=True)
+                changed = state.model_copy(update={"pending": True})
+            else:
+                changed = state.model_copy(
+                    update={"lease_owner": owner, "lease_expires": expires, "pending": False}
+                )
+            try:
+                await self.update(changed)
+            except ConcurrencyError:
+                continue
+            return busy or Lease(connection=key, kind=kind, owner=owner, expires=expires)
+        raise ConcurrencyError(f"syncstate {key} {kind}: lease contention did not settle")
+
+    async def renew(self, lease: Lease, now: datetime, seconds: int) -> Lease:
+        """The lease extended to `now + seconds`; raises `LeaseLost` if someone else holds it now."""
+        expires = now + timedelta(seconds=seconds)
+
+        def extend(state: SyncState) -> SyncState:
+            if state.lease_owner != lease.owner:
+                raise LeaseLost(f"lease on {lease.connection} {lease.kind} now held by {state.lease_owner!r}")
+            return state.model_copy(update={"lease_expires": expires})
+
+        if await self._modify(lease.connection, lease.kind, extend, create=False) is None:
+            raise LeaseLost(f"syncstate {lease.connection} {lease.kind} was deleted while leased")
+        return Lease(connection=lease.connection, kind=lease.kind, owner=lease.owner, expires=expires)
+
+    async def release(self, lease: Lease) -> bool:
+        """Frees the lease; True when a request arrived meanwhile, so the caller must `try_acquire` again.
+
+        Clearing the lease and reading `pending` happen in one ETag-matched write, so a request either lands
+        before it (and is reported here) or after it (and finds the lease free, taking it): none is lost.
+        """
+        was_pending = False
+
+        def free(state: SyncState) -> SyncState | None:
+            nonlocal was_pending
+            was_pending = False
+            if state.lease_owner != lease.owner:
+                return None  # taken over after expiry; the new holder's pass covers any pending request
+            was_pending = state.pending
+            return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": False})
+
+        # A row deleted meanwhile (teardown) is not recreated just to clear its lease.
+        await self._modify(lease.connection, lease.kind, free, create=False)
+        return was_pending
+
+
+class SyncStateRepository(SyncStateRules):
     def __init__(self, storage: StorageContext, secrets: SecretBox) -> None:
         self._storage = storage
         self._secrets = secrets
@@ -168,101 +281,6 @@ class SyncStateRepository:
             raise ConcurrencyError(f"syncstate {state.connection} {state.kind} changed since read") from error
         return state.model_copy(update={"etag": etag_of(metadata)})
 
-    async def modify(
-        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None]
-    ) -> SyncState:
-        """Read, apply `change` (None: leave as is), write ETag-matched; retried when another writer won.
-
-        The lease holder should write this way: a request setting `pending` changes the ETag under it.
-        A missing row is created first (as `disabled`).
-        """
-        state = await self._modify(key, kind, change, create=True)
-        assert state is not None  # created when missing
-        return state
-
-    async def _modify(
-        self, key: ConnectionKey, kind: Kind, change: Callable[[SyncState], SyncState | None], create: bool
-    ) -> SyncState | None:
-        for _ in range(MAX_ATTEMPTS):
-            state = await (self.create_if_missing(key, kind) if create else self.get(key, kind))
-            if state is None:
-                return None
-            changed = change(state)
-            if changed is None:
-                return state
-            try:
-                return await self.update(changed)
-            except ConcurrencyError:
-                continue
-        raise ConcurrencyError(f"syncstate {key} {kind}: too many concurrent writers")
-
     async def delete(self, key: ConnectionKey, kind: Kind) -> None:
         table = await self._storage.table("syncstate")
         await table.delete_entity(*self._keys(key, kind))
-
-    async def try_acquire(
-        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
-    ) -> Lease | None:
-        """The lease, or None after recording `pending` because another owner holds an unexpired one."""
-        lease = await self.acquire(key, kind, owner, now, seconds)
-        return lease if isinstance(lease, Lease) else None
-
-    async def acquire(
-        self, key: ConnectionKey, kind: Kind, owner: str, now: datetime, seconds: int
-    ) -> Lease | LeaseBusy:
-        """The lease, or after recording `pending` the holder's expiry, when another owner holds it.
-
-        Acquiring clears `pending`: the pass about to start covers every request recorded before it.
-        """
-        expires = now + timedelta(seconds=seconds)
-        for _ in range(MAX_ATTEMPTS):
-            state = await self.create_if_missing(key, kind)
-            busy: LeaseBusy | None = None
-            if state.lease_held(now) and state.lease_owner != owner and state.lease_expires is not None:
-                if state.pending:
-                    return LeaseBusy(state.lease_expires, marked=False)
-                busy = LeaseBusy(state.lease_expires, marked=True)
-                changed = state.model_copy(update={"pending": True})
-            else:
-                changed = state.model_copy(
-                    update={"lease_owner": owner, "lease_expires": expires, "pending": False}
-                )
-            try:
-                await self.update(changed)
-            except ConcurrencyError:
-                continue
-            return busy or Lease(connection=key, kind=kind, owner=owner, expires=expires)
-        raise ConcurrencyError(f"syncstate {key} {kind}: lease contention did not settle")
-
-    async def renew(self, lease: Lease, now: datetime, seconds: int) -> Lease:
-        """The lease extended to `now + seconds`; raises `LeaseLost` if someone else holds it now."""
-        expires = now + timedelta(seconds=seconds)
-
-        def extend(state: SyncState) -> SyncState:
-            if state.lease_owner != lease.owner:
-                raise LeaseLost(f"lease on {lease.connection} {lease.kind} now held by {state.lease_owner!r}")
-            return state.model_copy(update={"lease_expires": expires})
-
-        if await self._modify(lease.connection, lease.kind, extend, create=False) is None:
-            raise LeaseLost(f"syncstate {lease.connection} {lease.kind} was deleted while leased")
-        return Lease(connection=lease.connection, kind=lease.kind, owner=lease.owner, expires=expires)
-
-    async def release(self, lease: Lease) -> bool:
-        """Frees the lease; True when a request arrived meanwhile, so the caller must `try_acquire` again.
-
-        Clearing the lease and reading `pending` happen in one ETag-matched write, so a request either lands
-        before it (and is reported here) or after it (and finds the lease free, taking it): none is lost.
-        """
-        was_pending = False
-
-        def free(state: SyncState) -> SyncState | None:
-            nonlocal was_pending
-            was_pending = False
-            if state.lease_owner != lease.owner:
-                return None  # taken over after expiry; the new holder's pass covers any pending request
-            was_pending = state.pending
-            return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": False})
-
-        # A row deleted meanwhile (teardown) is not recreated just to clear its lease.
-        await self._modify(lease.connection, lease.kind, free, create=False)
-        return was_pending

@@ -5,6 +5,7 @@ Each test starts from nothing (`fresh_stack`: emulators reset, product storage e
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,19 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 from tests.fixtures.stack import Stack
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
+# An installed Chromium or Chrome (CHROMIUM_PATH, else the first on PATH); without one, Playwright's own build
+# (`playwright install chromium`, which `make chromium` runs when nothing is installed).
+INSTALLED_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def installed_chromium() -> str | None:
+    """The Chromium to drive: CHROMIUM_PATH, an installed one, else None for Playwright's own."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit
+    return next((found for name in INSTALLED_NAMES if (found := shutil.which(name))), None)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -37,7 +50,7 @@ expect.set_options(timeout=15_000)
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=installed_chromium(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -4,7 +4,6 @@ retry what the faults break, and a crash of a test's own dev host while a pass i
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import httpx
 from azure.data.tables import TableClient
 
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
 
@@ -103,15 +103,15 @@ def item_writes(before: dict[str, int], after: dict[str, int], prefix: str, frag
 def crash_mid_apply(own: OwnStack, kind: str, progress: Callable[[], T], partial: Callable[[T], bool]) -> T:
     """Kills the dev host the moment a pass holds the lease and `progress` shows some but not all of the
     expected writes made; returns that progress (what the crash interrupted)."""
-    deadline = time.monotonic() + CRASH_DEADLINE_SECONDS
-    while True:
-        seen = progress()
-        if partial(seen) and lease_held(own, kind):
-            own.crash()
-            return seen
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never saw a pass part way through its writes; last seen {seen!r}")
-        time.sleep(0.02)  # a poll interval: the deadline above bounds the wait
+    seen = poll(
+        progress,
+        lambda seen: partial(seen) and lease_held(own, kind),
+        "a pass part way through its writes",
+        seconds=CRASH_DEADLINE_SECONDS,
+        every=0.02,
+    )
+    own.crash()
+    return seen
 
 
 def once_each(titles: list[str]) -> list[str]:

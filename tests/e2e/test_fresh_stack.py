@@ -1,9 +1,12 @@
 """Each end-to-end test starts from empty product storage and seeded emulators."""
 
 import httpx
+import pytest
 from azure.data.tables import TableServiceClient
 
 from tests.fixtures.stack import Stack
+
+pytestmark = pytest.mark.e2e
 
 
 def _rows(stack: Stack) -> int:

@@ -1,8 +1,11 @@
 """The dev host serves the product app, and the product reaches its storage."""
 
 import httpx
+import pytest
 
 from tests.fixtures.stack import Stack
+
+pytestmark = pytest.mark.e2e
 
 
 def test_health_answers_200_when_storage_is_reachable(stack: Stack) -> None:

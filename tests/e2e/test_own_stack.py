@@ -9,6 +9,8 @@ import pytest
 
 from tests.fixtures.stack import OwnStack
 
+pytestmark = pytest.mark.e2e
+
 
 def test_an_own_stack_serves_with_its_settings_and_restarts_after_a_crash(
     own_stack: Callable[[dict[str, str]], OwnStack],

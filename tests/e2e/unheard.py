@@ -13,7 +13,6 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import (
     BlackHole,
     graph_subscriptions,
@@ -22,6 +21,7 @@ from tests.e2e.calendar.helpers import (
     until_quiet,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
@@ -77,8 +77,8 @@ def tell_of_lost_notifications(graph: GraphEmulatorHandle, subscription_id: str)
 def until_both_lost(lost: LostNotifications, item: ItemOnBothSides) -> None:
     """Waits until Graph's notification of the Outlook edit and Recruit's callback of the record's edit have
     both gone into the black hole."""
-    eventually(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
-    eventually(lambda: lost.swallowed_callback_for(item.record_id), bool, "Recruit's callback to be lost")
+    poll(lambda: len(lost.swallowed), lambda n: n >= 1, "Graph to send (and lose) the Outlook edit")
+    poll(lambda: lost.swallowed_callback_for(item.record_id), bool, "Recruit's callback to be lost")
 
 
 def tell_and_settle(
@@ -93,7 +93,7 @@ def tell_and_settle(
     """Tells the product of the lost notifications and waits until both sides show `expected`, and still do
     once the stack is quiet: no edit undone by a later pass."""
     tell_of_lost_notifications(graph, subscription_id)
-    eventually(item.as_seen, lambda seen: seen == expected, what)
+    poll(item.as_seen, lambda seen: seen == expected, what)
     until_quiet(stack, graph, recruit)
     assert item.as_seen() == expected
 
@@ -107,7 +107,7 @@ def until_the_second_after(stamp: str) -> None:
     """Waits until the clock has passed the whole second of `stamp`: both services keep modification times in
     whole seconds, so only an edit made after that is newer than the one stamped."""
     later = instant(stamp) + timedelta(seconds=1)
-    eventually(lambda: datetime.now(UTC), lambda now: now >= later, f"the clock to pass {later}")
+    poll(lambda: datetime.now(UTC), lambda now: now >= later, f"the clock to pass {later}")
 
 
 class ItemOnBothSides:

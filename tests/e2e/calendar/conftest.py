@@ -5,8 +5,7 @@ the browser tests' Playwright keeps an event loop in the main thread, which asyn
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -14,23 +13,11 @@ import pytest
 
 from sync_core.functions import session as sessions
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.stack import Stack
 
 T = TypeVar("T")
-DEADLINE_SECONDS = 60.0
 MAX_REDIRECTS = 8
-
-
-def eventually(read: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
-    """Polls `read` until `done` holds for its answer, or fails after the deadline saying `what`."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
-        value = read()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}; last seen: {value!r}"[:2000])
-        time.sleep(0.25)
 
 
 @pytest.fixture
@@ -73,7 +60,7 @@ def enable_calendar(browser: httpx.Client, email: str) -> None:
 
 
 def until_active(browser: httpx.Client) -> dict[str, Any]:
-    return eventually(
+    return poll(
         lambda: calendar_status(browser), lambda s: s["status"] == "active", "calendar sync to be active"
     )
 

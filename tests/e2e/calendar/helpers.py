@@ -24,13 +24,13 @@ from starlette.routing import Route
 from local.emulators.kit.serve import Listener, ServerThread, free_port
 from tests.e2e.calendar.conftest import Outlook
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
 QUIET_SECONDS = (
     1.5  # Graph batches notifications for 80 ms; this much stillness means the echoes were handled
 )
-DEADLINE_SECONDS = 60.0
 
 
 def recruit_records(
@@ -204,17 +204,18 @@ def callbacks_settled(recruit: RecruitEmulator) -> bool:
 def until_quiet(stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> None:
     """Waits until no work is outstanding, every Recruit callback has landed and neither emulator has seen a
     request for QUIET_SECONDS: the echoes of the product's own writes have been heard and handled."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
     last = (request_counts(graph), request_counts(recruit))
     since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
+
+    def quiet_for() -> float:
+        """Seconds since the last request or outstanding work (0 while any is seen)."""
+        nonlocal last, since
         now = (request_counts(graph), request_counts(recruit))
         if now != last or outstanding_work(stack) or not callbacks_settled(recruit):
             last, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_SECONDS:
-            return
-    raise AssertionError("the stack never went quiet: something keeps writing")
+        return time.monotonic() - since
+
+    poll(quiet_for, lambda quiet: quiet >= QUIET_SECONDS, "the stack to go quiet", every=0.25)
 
 
 @pytest.fixture

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from tests.e2e.calendar.conftest import (
     Outlook,
     calendar_status,
     csrf_headers,
     enable_calendar,
-    eventually,
     until_active,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: her organisation's tenant gave admin consent
 BOB = "bob@fabrikam.example"  # not SSO: signs in with Microsoft
@@ -64,7 +67,7 @@ def test_an_event_created_in_recruit_reaches_outlook_and_one_from_outlook_reache
             "End_DateTime": (start + timedelta(hours=1)).isoformat(),
         }
         client.post("/Events", json={"data": [record]}).raise_for_status()
-    eventually(outlook.subjects, lambda s: "Made in Recruit" in s, "the Recruit event in Outlook")
+    poll(outlook.subjects, lambda s: "Made in Recruit" in s, "the Recruit event in Outlook")
 
     calendar_id = outlook.calendar_id()
     body = {
@@ -74,7 +77,7 @@ def test_an_event_created_in_recruit_reaches_outlook_and_one_from_outlook_reache
     }
     outlook.client.post(f"/calendars/{calendar_id}/events", json=body).raise_for_status()
 
-    eventually(
+    poll(
         lambda: owned_titles(recruit, ALICE), lambda t: "Made in Outlook" in t, "the Outlook event in Recruit"
     )
 
@@ -88,7 +91,7 @@ def test_disable_removes_the_calendar_and_keeps_recruit(
 
     response = browser.post("/api/sync/calendar/disable", headers=csrf_headers(browser))
     assert response.status_code == 202
-    eventually(lambda: calendar_status(browser), lambda s: s["status"] == "disabled", "sync disabled")
+    poll(lambda: calendar_status(browser), lambda s: s["status"] == "disabled", "sync disabled")
 
     assert Outlook(graph, ALICE).calendar_id() is None
     assert sorted(owned_titles(recruit, ALICE)) == recruit_before

@@ -10,7 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import Outlook, enable_calendar, until_active
 from tests.e2e.calendar.helpers import (
     outlook_events,
     quiet_after,  # noqa: F401 - a fixture, used below
@@ -27,10 +27,11 @@ from tests.e2e.unheard import (
     until_the_second_after,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the Graph subscription, so the test can reach it
 
 
@@ -60,7 +61,7 @@ def contested(
         "Venue": "Room 1",
     }
     record_id = create_in_recruit(recruit, BOB, "Events", record)
-    event = eventually(lambda: outlook_events(outlook), lambda e: "Contested" in e, "the event in Outlook")
+    event = poll(lambda: outlook_events(outlook), lambda e: "Contested" in e, "the event in Outlook")
     path = f"/events/{event['Contested']['id']}"
     return EventOnBothSides(recruit, BOB, "Events", record_id, outlook.client, path)
 

@@ -10,16 +10,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.e2e.calendar.conftest import enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import enable_calendar, until_active
 from tests.e2e.calendar.helpers import (
     request_counts,
     until_quiet,
 )
 from tests.e2e.faults import crash_mid_apply, faults, item_writes, once_each, outlook_as, recruit_as
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 
@@ -123,7 +127,7 @@ def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
             sides.outlook.post(
                 f"/calendars/{sides.calendar_id}/events", json=outlook_event(in_outlook, soon(n + 2))
             )
-        eventually(
+        poll(
             sides.both,
             lambda both: all(set(KEPT_R + KEPT_O) <= set(side) for side in both),
             "the six events on both sides",
@@ -143,7 +147,7 @@ def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
             own.start()
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
-            eventually(sides.both, lambda both: both == expected, "both sides to converge")
+            poll(sides.both, lambda both: both == expected, "both sides to converge")
             until_quiet(own, graph, recruit)
             outlook_after, recruit_after = sides.both()
         recruit_writes = item_writes(recruit_counts_before, request_counts(recruit), "/recruit/v2/", "")

@@ -12,11 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import Outlook, calendar_status, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import Outlook, calendar_status, enable_calendar, until_active
 from tests.e2e.calendar.helpers import outlook_events, recruit_events, until_quiet
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO, Recruit time zone Asia/Kolkata
 CAROL = "carol@contoso.example"  # SSO, the same Recruit organisation as Alice
@@ -53,7 +56,7 @@ def import_events(recruit: RecruitEmulator, email: str, title: str, first_start:
     second would look imported too (the rule counts records per creator and second).
     """
     second = recruit_now(recruit).replace(microsecond=0)
-    eventually(lambda: recruit_now(recruit), lambda now: now >= second + timedelta(seconds=1), "a new second")
+    poll(lambda: recruit_now(recruit), lambda now: now >= second + timedelta(seconds=1), "a new second")
     records = [event(f"{title} {n}", first_start + timedelta(minutes=10 * n)) for n in range(IMPORTED)]
     answer = recruit.control("import", {"user": email, "module": "Events", "records": records})
     return [str(record_id) for record_id in answer["ids"]]
@@ -207,7 +210,7 @@ def test_imported_events_stay_out_of_outlook_until_a_mass_update_touches_them(
     with recruit.client_for(ALICE) as client:
         record_id = recruit_events(recruit, ALICE)["Alice: client call"]["id"]
         client.put("/Events", json={"data": [{"id": record_id, "Venue": "Room 7"}]}).raise_for_status()
-    eventually(
+    poll(
         lambda: outlook_events(outlook)["Alice: client call"].get("location", {}).get("displayName"),
         lambda venue: venue == "Room 7",
         "the genuine edit in Outlook",
@@ -221,7 +224,7 @@ def test_imported_events_stay_out_of_outlook_until_a_mass_update_touches_them(
     recruit.control(
         "mass-update", {"user": ALICE, "module": "Events", "ids": touched, "fields": {"Venue": "Hall B"}}
     )
-    eventually(
+    poll(
         lambda: [s for s in outlook_subjects(outlook) if s.startswith("Imported")],
         lambda subjects: len(subjects) >= 2,
         "the mass-updated events in Outlook",

@@ -10,16 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import Outlook, enable_calendar, until_active
 from tests.e2e.calendar.helpers import (
     outlook_events,
     quiet_after,  # noqa: F401 - a fixture, used below
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 ALICE = "alice@contoso.example"
 INTERVIEW = "Technical interview (Alice)"  # seeded, four days ahead, 45 minutes
 
@@ -50,7 +51,7 @@ def test_an_interview_follows_edits_both_ways_and_a_deletion_in_outlook_only_unl
     with recruit.client_for(ALICE) as client:
         change = {"id": record["id"], "Venue": "Room 7"}
         client.put("/Interviews", json={"data": [change]}).raise_for_status()
-    eventually(
+    poll(
         lambda: outlook_events(outlook)[INTERVIEW].get("location", {}).get("displayName"),
         lambda place: place == "Room 7",
         "the Recruit venue in Outlook",
@@ -66,14 +67,14 @@ def test_an_interview_follows_edits_both_ways_and_a_deletion_in_outlook_only_unl
         },
     }
     outlook.client.patch(f"/events/{event['id']}", json=moved).raise_for_status()
-    eventually(
+    poll(
         lambda: utc((recruit_interview(recruit) or {}).get("Start_DateTime", "1970-01-01T00:00:00Z")),
         lambda start: start == new_start,
         "the time moved in Outlook to reach Recruit",
     )
 
     outlook.client.delete(f"/events/{event['id']}").raise_for_status()
-    eventually(
+    poll(
         lambda: browser.get("/api/sync/calendar/log").text,
         lambda log: "unlinked" in log.lower() and INTERVIEW in log,
         "the unlink in the sync log",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import Outlook, enable_calendar, until_active
 from tests.e2e.calendar.helpers import (
     BlackHole,
     graph_subscriptions,
@@ -22,10 +22,11 @@ from tests.e2e.calendar.helpers import (
     utc_body,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 BOB = "bob@fabrikam.example"  # not SSO: his delegated sign-in owns the subscription, so the test can reach it
 
 
@@ -46,7 +47,7 @@ def changes_while_deaf(
     calendar_id = outlook.calendar_id()
     for n, subject in enumerate(("Rename me", "Delete me")):
         outlook.client.post(f"/calendars/{calendar_id}/events", json=utc_body(subject, soon(4 + n)))
-    eventually(
+    poll(
         lambda: recruit_events(recruit, BOB),
         lambda events: {"Rename me", "Delete me"} <= set(events),
         "both Outlook events in Recruit",
@@ -60,7 +61,7 @@ def changes_while_deaf(
     outlook.client.post(f"/calendars/{calendar_id}/events", json=utc_body("Made while deaf", soon(6)))
     outlook.client.patch(f"/events/{events['Rename me']['id']}", json={"subject": "Renamed while deaf"})
     outlook.client.delete(f"/events/{events['Delete me']['id']}")
-    eventually(lambda: len(hole.swallowed), lambda n: n >= 3, "Graph to send (and lose) three notifications")
+    poll(lambda: len(hole.swallowed), lambda n: n >= 3, "Graph to send (and lose) three notifications")
     return outlook, str(subscription["id"])
 
 
@@ -74,7 +75,7 @@ def quiet_and_unaware(stack: Stack, graph: GraphEmulatorHandle, recruit: Recruit
 
 def assert_recovered(stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> None:
     """The create, the rename and the delete made while deaf are all in Recruit."""
-    eventually(
+    poll(
         lambda: set(recruit_events(recruit, BOB)),
         lambda t: {"Made while deaf", "Renamed while deaf"} <= t and "Rename me" not in t,
         "the create and the rename made while notifications were lost to reach Recruit",
@@ -99,7 +100,7 @@ def test_missed_notifications_are_recovered_when_graph_reports_them(
     assert_recovered(fresh_stack, graph, recruit)
     calendar_id = outlook.calendar_id()
     outlook.client.post(f"/calendars/{calendar_id}/events", json=utc_body("Heard again", soon(7)))
-    eventually(lambda: recruit_events(recruit, BOB), lambda e: "Heard again" in e, "a later edit in Recruit")
+    poll(lambda: recruit_events(recruit, BOB), lambda e: "Heard again" in e, "a later edit in Recruit")
 
 
 def test_a_removed_subscription_is_replaced_and_what_it_missed_is_recovered(
@@ -115,11 +116,11 @@ def test_a_removed_subscription_is_replaced_and_what_it_missed_is_recovered(
     graph.control("lifecycle", {"subscription_id": subscription_id, "event": "subscriptionRemoved"})
 
     assert_recovered(fresh_stack, graph, recruit)
-    [replacement] = eventually(
+    [replacement] = poll(
         lambda: graph_subscriptions(graph, BOB), lambda subs: len(subs) == 1, "one new subscription"
     )
     assert replacement["id"] != subscription_id
     assert replacement["notificationUrl"] == fresh_stack.url("/api/webhooks/graph")
     calendar_id = outlook.calendar_id()
     outlook.client.post(f"/calendars/{calendar_id}/events", json=utc_body("Heard again", soon(7)))
-    eventually(lambda: recruit_events(recruit, BOB), lambda e: "Heard again" in e, "a later edit in Recruit")
+    poll(lambda: recruit_events(recruit, BOB), lambda e: "Heard again" in e, "a later edit in Recruit")

@@ -21,7 +21,6 @@ from tests.e2e.calendar.conftest import (
     Outlook,
     calendar_status,
     enable_calendar,
-    eventually,
     sign_in,
     until_active,
 )
@@ -35,8 +34,11 @@ from tests.e2e.calendar.helpers import (
     utc_body,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: the app's own subscription, client-credentials tokens
 BOB = "bob@fabrikam.example"  # not SSO: his delegated token has to be refreshed as the days pass
@@ -80,7 +82,7 @@ def renewal_round(own: OwnStack) -> dict[str, int]:
     before = own.log_path.read_text(encoding="utf-8").count(MANUAL_RUN)
     response = httpx.post(own.url("/admin/functions/renewals"), json={"input": ""}, trust_env=False)
     assert response.status_code == 202
-    log = eventually(
+    log = poll(
         lambda: own.log_path.read_text(encoding="utf-8"),
         lambda text: text.count(MANUAL_RUN) > before,
         "the renewal timer's run to end",
@@ -95,7 +97,7 @@ def renewal_round(own: OwnStack) -> dict[str, int]:
 
 def until_passes_done(own: OwnStack) -> None:
     """The sweeps a round queued have run: none waits in the queue, no pass holds a lease or is owed one."""
-    eventually(lambda: outstanding_work(own), lambda n: n == 0, "the queued sync passes to finish")
+    poll(lambda: outstanding_work(own), lambda n: n == 0, "the queued sync passes to finish")
 
 
 def app_subscriptions(graph: GraphEmulatorHandle, email: str) -> list[dict[str, Any]]:
@@ -130,10 +132,8 @@ def changes_still_sync_both_ways(
             "End_DateTime": (start + timedelta(hours=1)).isoformat(),
         }
         client.post("/Events", json={"data": [record]}).raise_for_status()
-    eventually(
-        lambda: recruit_events(recruit, email), lambda e: in_outlook in e, f"'{in_outlook}' in Recruit"
-    )
-    eventually(lambda: outlook_events(outlook), lambda e: in_recruit in e, f"'{in_recruit}' in Outlook")
+    poll(lambda: recruit_events(recruit, email), lambda e: in_outlook in e, f"'{in_outlook}' in Recruit")
+    poll(lambda: outlook_events(outlook), lambda e: in_recruit in e, f"'{in_recruit}' in Outlook")
 
 
 def test_six_days_of_renewal_rounds_keep_both_users_syncing_both_ways(

@@ -6,9 +6,10 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.calendar.conftest import csrf_headers, eventually, sign_in
+from tests.e2e.calendar.conftest import csrf_headers, sign_in
 from tests.e2e.calendar.helpers import recruit_records
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 FOLDER = "Zoho Recruit Contacts"
@@ -52,7 +53,7 @@ def enable_contacts(browser: httpx.Client, graph: GraphEmulatorHandle, email: st
         assert callback.status_code == 302, callback.text[:300]
     else:
         assert response.status_code == 202, response.text[:300]
-    eventually(
+    poll(
         lambda: browser.get("/api/me").json()["contacts"]["status"],
         lambda status: status == "active",
         "contacts sync to be active",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
 )
@@ -24,10 +23,11 @@ from tests.e2e.unheard import (
     until_the_second_after,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 BOB = "bob@fabrikam.example"  # not SSO: his sign-in owns the Graph subscription, so the test can reach it
 SURNAME = "Contested"
 
@@ -49,7 +49,7 @@ def contested(fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEm
         outlook = enable_contacts(browser, graph, BOB)
     record = {"First_Name": "Dana", "Last_Name": SURNAME, "Job_Title": "Recruiter", "Department": "Sales"}
     record_id = create_in_recruit(recruit, BOB, "Contacts", record)
-    contacts = eventually(outlook.by_surname, lambda c: SURNAME in c, "the contact in Outlook")
+    contacts = poll(outlook.by_surname, lambda c: SURNAME in c, "the contact in Outlook")
     path = f"/contacts/{contacts[SURNAME]['id']}"
     return ContactOnBothSides(recruit, BOB, "Contacts", record_id, outlook.client, path)
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import csrf_headers, eventually
+from tests.e2e.calendar.conftest import csrf_headers
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
     request_counts,
@@ -20,10 +20,11 @@ from tests.e2e.calendar.helpers import (
 )
 from tests.e2e.contacts.helpers import FOLDER, OutlookContacts, enable_contacts, recruit_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack, Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 CAROL = "carol@contoso.example"  # Alice's colleague in the same Recruit org
 # The product takes more than IMPORT_BATCH_MIN (20) records made in one second by one creator for an import.
@@ -91,9 +92,7 @@ def made_in_outlook(outlook: OutlookContacts, recruit: RecruitEmulator, surname:
     twin goes with the folder."""
     body = {"givenName": "Olga", "surname": surname, "jobTitle": "Buyer"}
     outlook.client.post(f"/contactFolders/{outlook.folder_id()}/contacts", json=body).raise_for_status()
-    eventually(
-        lambda: recruit_contacts(recruit, ALICE), lambda c: surname in c, "the Outlook contact in Recruit"
-    )
+    poll(lambda: recruit_contacts(recruit, ALICE), lambda c: surname in c, "the Outlook contact in Recruit")
 
 
 def test_initial_sync_copies_the_five_most_recently_modified_of_alices_own_individual_contacts(
@@ -140,7 +139,7 @@ def test_an_imported_contact_stays_out_of_outlook_until_a_mass_update_brings_it_
     assert not [d for d in deliveries(recruit) if set(d["ids"]) & set(imported.values())]
     later(recruit)  # made in the import's second by the same user, the barrier would look imported too
     create_contact(recruit, "Barrier")
-    eventually(outlook.by_surname, lambda c: "Barrier" in c, "the individually made contact in Outlook")
+    poll(outlook.by_surname, lambda c: "Barrier" in c, "the individually made contact in Outlook")
     until_quiet(fresh_stack, graph, recruit)
     assert not set(imported) & set(outlook.by_surname())
 
@@ -154,7 +153,7 @@ def test_an_imported_contact_stays_out_of_outlook_until_a_mass_update_brings_it_
     }
     recruit.control("mass-update", mass_update)
     # A mass update fires one update callback (API-NOTES, the emulator's README): that is what runs the pass.
-    copied = eventually(outlook.by_surname, lambda c: chosen in c, "the mass-updated contact in Outlook")
+    copied = poll(outlook.by_surname, lambda c: chosen in c, "the mass-updated contact in Outlook")
     assert copied[chosen].get("jobTitle") == "Buyer"
     until_quiet(fresh_stack, graph, recruit)
 
@@ -181,7 +180,7 @@ def test_disable_removes_the_folder_from_outlook_and_keeps_every_recruit_contact
 
         response = browser.post("/api/sync/contacts/disable", headers=csrf_headers(browser))
         assert response.status_code == 202, response.text[:300]
-        status = eventually(
+        status = poll(
             lambda: contacts_status(browser), lambda s: s["status"] == "disabled", "contacts sync to be off"
         )
         assert FOLDER not in folder_names(outlook)
@@ -203,7 +202,7 @@ def test_folder_deleted_in_outlook_turns_contacts_sync_off_with_the_reason_and_k
 
         # Graph removes the folder's subscription and says so (subscriptionRemoved): the product notices.
         outlook.client.delete(f"/contactFolders/{outlook.folder_id()}").raise_for_status()
-        status = eventually(
+        status = poll(
             lambda: contacts_status(browser), lambda s: s["status"] == "disabled", "contacts sync to be off"
         )
         until_quiet(fresh_stack, graph, recruit)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import (
     quiet_after,  # noqa: F401 - a fixture, used below
     request_counts,
@@ -16,10 +15,11 @@ from tests.e2e.calendar.helpers import (
 )
 from tests.e2e.contacts.helpers import enable_contacts, recruit_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
-pytestmark = pytest.mark.usefixtures("quiet_after")
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("quiet_after")]
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 
 
@@ -31,20 +31,18 @@ def test_contacts_follow_creates_edits_and_deletes_both_ways_with_one_write_per_
     with recruit.client_for(ALICE) as client:
         new = {"First_Name": "Rita", "Last_Name": "Made-in-Recruit", "Email": "rita@example.org"}
         client.post("/Contacts", json={"data": [new]}).raise_for_status()
-    eventually(outlook.by_surname, lambda c: "Made-in-Recruit" in c, "the Recruit contact in Outlook")
+    poll(outlook.by_surname, lambda c: "Made-in-Recruit" in c, "the Recruit contact in Outlook")
     body = {"givenName": "Olaf", "surname": "Made-in-Outlook", "jobTitle": "Buyer"}
     outlook.client.post(f"/contactFolders/{outlook.folder_id()}/contacts", json=body).raise_for_status()
     outlook.client.post("/contacts", json={"givenName": "Pat", "surname": "Private"}).raise_for_status()
-    eventually(
-        lambda: recruit_contacts(recruit, ALICE), lambda c: "Made-in-Outlook" in c, "the Outlook contact"
-    )
+    poll(lambda: recruit_contacts(recruit, ALICE), lambda c: "Made-in-Outlook" in c, "the Outlook contact")
     until_quiet(fresh_stack, graph, recruit)
     assert "Private" not in recruit_contacts(recruit, ALICE)  # the default Contacts folder is never read
 
     graph_before, recruit_before = request_counts(graph), request_counts(recruit)
     contact = outlook.by_surname()["Made-in-Outlook"]
     outlook.client.patch(f"/contacts/{contact['id']}", json={"jobTitle": "Head buyer"}).raise_for_status()
-    eventually(
+    poll(
         lambda: recruit_contacts(recruit, ALICE)["Made-in-Outlook"].get("Job_Title"),
         lambda title: title == "Head buyer",
         "the Outlook edit in Recruit",
@@ -58,10 +56,8 @@ def test_contacts_follow_creates_edits_and_deletes_both_ways_with_one_write_per_
     with recruit.client_for(ALICE) as client:
         client.delete("/Contacts", params={"ids": record_id}).raise_for_status()
     outlook.client.delete(f"/contacts/{contact['id']}").raise_for_status()
-    eventually(
-        outlook.by_surname, lambda c: "Made-in-Recruit" not in c, "the Recruit deletion to reach Outlook"
-    )
-    eventually(
+    poll(outlook.by_surname, lambda c: "Made-in-Recruit" not in c, "the Recruit deletion to reach Outlook")
+    poll(
         lambda: recruit_contacts(recruit, ALICE),
         lambda c: "Made-in-Outlook" not in c,
         "the Outlook deletion to reach Recruit",

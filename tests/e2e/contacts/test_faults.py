@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from azure.data.tables import TableClient
 
-from tests.e2e.calendar.conftest import eventually
 from tests.e2e.calendar.helpers import until_quiet
 from tests.e2e.contacts.helpers import FOLDER, enable_contacts
 from tests.e2e.faults import (
@@ -21,8 +21,11 @@ from tests.e2e.faults import (
     recruit_as,
 )
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 # Slow Recruit calls keep a create between its intent row and its link long enough to be caught there.
@@ -98,7 +101,7 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
             sides.recruit.post("/Contacts", json={"data": [{"First_Name": "Rae", "Last_Name": in_recruit}]})
             body = {"givenName": "Oli", "surname": in_outlook}
             sides.outlook.post(f"/contactFolders/{sides.folder_id}/contacts", json=body)
-        eventually(
+        poll(
             sides.both,
             lambda both: all(set(KEPT_R + KEPT_O) <= set(side) for side in both),
             "the six contacts on both sides",
@@ -113,7 +116,7 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
             own.start()
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
-            eventually(sides.both, lambda both: both == expected, "both sides to converge")
+            poll(sides.both, lambda both: both == expected, "both sides to converge")
             until_quiet(own, graph, recruit)
             outlook_after, recruit_after = sides.both()
     finally:

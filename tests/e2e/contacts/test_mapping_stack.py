@@ -12,12 +12,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.calendar.conftest import csrf_headers, eventually
+from tests.e2e.calendar.conftest import csrf_headers
 from tests.e2e.calendar.helpers import until_quiet
 from tests.e2e.contacts.helpers import OutlookContacts, enable_contacts, recruit_contacts
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import OwnStack
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
 MAPPING = "/api/sync/contacts/mapping"
@@ -154,7 +157,7 @@ def test_recruit_contact_with_every_default_field_and_its_client_shows_each_fiel
     with recruit.client_for(ALICE) as client:
         client.post("/Contacts", json={"data": [record]}).raise_for_status()
 
-    contact = eventually(outlook.by_surname, lambda c: "Fromrecruit" in c, "the Recruit contact in Outlook")[
+    contact = poll(outlook.by_surname, lambda c: "Fromrecruit" in c, "the Recruit contact in Outlook")[
         "Fromrecruit"
     ]
     shown = {path: outlook_value(contact, path) for path, _ in DEFAULT_FIELDS}
@@ -184,7 +187,7 @@ def test_outlook_contact_with_every_default_field_reaches_recruit_linking_only_a
     assert {path: outlook_value(body, path) for path in values} == values
     outlook.client.post(f"/contactFolders/{outlook.folder_id()}/contacts", json=body).raise_for_status()
 
-    record = eventually(
+    record = poll(
         lambda: recruit_contacts(recruit, ALICE), lambda c: "Fromoutlook" in c, "the Outlook contact"
     )["Fromoutlook"]
     other_fields = {key: value for key, value in DEFAULT_FIELDS.items() if key[1] != CLIENT}
@@ -195,7 +198,7 @@ def test_outlook_contact_with_every_default_field_reaches_recruit_linking_only_a
         assert record[CLIENT]["id"] == client_id(recruit, company)
     else:
         assert not record.get(CLIENT)
-        entries = eventually(
+        entries = poll(
             lambda: browser.get("/api/sync/contacts/log").json()["entries"],
             lambda log: any(company in entry["message"] for entry in log),
             "a note on the unknown company in the sync log",
@@ -229,7 +232,7 @@ def test_custom_recruit_field_is_offered_by_the_mapping_api_and_syncs_both_ways_
     with recruit.client_for(ALICE) as client:
         new = {"First_Name": "Lakshmi", "Last_Name": "Customfield", "Nickname_c": "Chinnu"}
         client.post("/Contacts", json={"data": [new]}).raise_for_status()
-    contact = eventually(
+    contact = poll(
         outlook.by_surname,
         lambda c: c.get("Customfield", {}).get("nickName") == "Chinnu",
         "the custom field's value in Outlook",
@@ -237,7 +240,7 @@ def test_custom_recruit_field_is_offered_by_the_mapping_api_and_syncs_both_ways_
     until_quiet(host, graph, recruit)
 
     outlook.client.patch(f"/contacts/{contact['id']}", json={"nickName": "Chinna"}).raise_for_status()
-    eventually(
+    poll(
         lambda: recruit_contacts(recruit, ALICE)["Customfield"].get("Nickname_c"),
         lambda nickname: nickname == "Chinna",
         "the Outlook nickname in the custom Recruit field",
@@ -285,7 +288,7 @@ def test_invalid_mapping_is_refused_with_reasons_and_a_valid_change_resyncs_ever
     saved = put_mapping(browser, mapping)
     assert saved.status_code == 200, saved.text[:500]
     assert saved.json() == {"mapping": mapping, "resync": True}
-    eventually(
+    poll(
         lambda: {str(c["surname"]): c.get("nickName") for c in folder_contacts(outlook)},
         lambda nicknames: nicknames == twitter,
         "every linked contact's Twitter handle as its Outlook nickname",

@@ -10,14 +10,15 @@ import pytest
 from sync_core.domain.contact_fields import DEFAULT_MAPPING
 from sync_core.engine.context import EngineContext
 from sync_core.functions import mapping_api
+from sync_core.store.queues import SyncPurpose
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
     ALICE,
     clock,
     connect,
     ctx,
-    eventually,
     settings,
     sync_messages,
     webhook_host,
@@ -83,7 +84,7 @@ async def test_changed_mapping_applies_the_new_field_to_linked_contacts(alice: C
     names_before, records_before = await alice.outlook_names(), len(alice.contacts())
     mapping = [*DEFAULT_MAPPING, {"graph": "nickName", "recruit": "Twitter"}]
     assert await mapping_api.save_mapping(alice.ctx, alice.connection.key, mapping) is True
-    await alice.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
+    await alice.sync(reason="resync", purpose=SyncPurpose.MAPPING_CHANGED)
     assert (await alice.outlook_contact("Ravi Kumar"))["nickName"] == "@ravi"
     assert await alice.outlook_names() == names_before
     assert len(alice.contacts()) == records_before
@@ -93,13 +94,11 @@ async def test_a_mapping_change_that_finds_a_pass_running_comes_back_after_it(sy
     engine, key = synced.ctx, synced.connection.key
     lease = await engine.syncstate.try_acquire(key, "contacts", "another-worker", engine.clock(), 60)
     assert lease is not None
-    await synced.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
+    await synced.sync(reason="resync", purpose=SyncPurpose.MAPPING_CHANGED)
 
     # The holder's rerun would be a plain sweep, which does not re-read every linked contact.
     def mapping_requests() -> list[dict[str, Any]]:
-        return [
-            m for m in sync_messages(engine.settings) if m.get("operation") == mapping_api.MAPPING_CHANGED
-        ]
+        return [m for m in sync_messages(engine.settings) if m.get("purpose") == SyncPurpose.MAPPING_CHANGED]
 
-    assert [m["kind"] for m in await eventually(mapping_requests)] == ["contacts"]
+    assert [m["kind"] for m in await poll_async(mapping_requests)] == ["contacts"]
     await engine.syncstate.release(lease)

@@ -10,6 +10,7 @@ import pytest
 from sync_core.domain.contact_fields import DEFAULT_MAPPING
 from sync_core.engine.context import EngineContext
 from sync_core.functions import mapping_api
+from sync_core.store.queues import SyncPurpose
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.webhooks.conftest import (  # noqa: F401 - fixtures shared with the webhook tests
@@ -90,7 +91,7 @@ async def test_changed_mapping_resync_creates_no_duplicates(alice: ContactsSync)
     names_before, records_before = await alice.outlook_names(), len(alice.contacts())
     mapping = [*DEFAULT_MAPPING, {"graph": "nickName", "recruit": "Twitter"}]
     assert await mapping_api.save_mapping(alice.ctx, alice.connection.key, mapping) is True
-    await alice.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
+    await alice.sync(reason="resync", purpose=SyncPurpose.MAPPING_CHANGED)
     assert await alice.outlook_names() == names_before
     assert len(alice.contacts()) == records_before
 
@@ -100,7 +101,7 @@ async def test_custom_field_syncs_once_mapped(alice: ContactsSync, clock: Emulat
     await alice.enable()
     mapping = [*DEFAULT_MAPPING, {"graph": "nickName", "recruit": "Nickname_c"}]
     assert await mapping_api.save_mapping(alice.ctx, alice.connection.key, mapping) is True
-    await alice.sync(reason="resync", operation=mapping_api.MAPPING_CHANGED)
+    await alice.sync(reason="resync", purpose=SyncPurpose.MAPPING_CHANGED)
     clock.advance(timedelta(seconds=5))
     record = alice.recruit_contact("Kumar")
     with alice.in_recruit() as recruit:

@@ -14,7 +14,7 @@ from sync_core.domain.contact_fields import DEFAULT_MAPPING, MappingError
 from sync_core.engine.context import EngineContext
 from sync_core.functions import mapping_api
 from sync_core.store.connections import Connection, ConnectionKey, RecruitToken
-from sync_core.store.queues import SyncRequest, parse_sync_request
+from sync_core.store.queues import SyncPurpose, SyncRequest, parse_sync_request
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 from .conftest import ALICE
@@ -107,7 +107,9 @@ async def test_changed_mapping_while_syncing_is_saved_and_queues_one_resync(engi
     state = await engine.syncstate.get(ALICE_KEY, "contacts")
     assert state is not None and state.mapping == mapping
     assert await _queued(engine) == [
-        SyncRequest(connection=str(ALICE_KEY), kind="contacts", reason="resync", operation="mapping_changed")
+        SyncRequest(
+            connection=str(ALICE_KEY), kind="contacts", reason="resync", purpose=SyncPurpose.MAPPING_CHANGED
+        )
     ]
     assert (await mapping_api.mapping_view(engine, ALICE_KEY))["mapping"] == mapping
 

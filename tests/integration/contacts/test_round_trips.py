@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.canonical import canonical_fields
-from sync_core.domain.contact_fields import DEFAULT_MAPPING, recruit_catalog, validate_mapping
+from sync_core.domain.contact_fields import DEFAULT_MAPPING, validate_mapping
 from sync_core.graph import items
+from sync_core.recruit.contact_codec import recruit_catalog
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 from .conftest import ALICE, ContactsWorld

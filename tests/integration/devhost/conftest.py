@@ -10,9 +10,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,24 +20,13 @@ import pytest
 
 from local.azurite import AzuriteProcess
 from local.emulators.kit.serve import free_port
+from tests.fixtures.polling import poll
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_APP = "tests.integration.devhost.sample_app:app"
 MAX_DEQUEUE_COUNT = 4  # not the default 5, so the test shows host.json is read
 BATCH_SIZE, NEW_BATCH_THRESHOLD = 4, 2
 T = TypeVar("T")
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 15.0, what: str = "condition") -> T:
-    """Poll until `condition()` is truthy; return its value or fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 @dataclass
@@ -101,7 +89,7 @@ class DevHost:
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
             )
-        wait_for(self._listening, timeout=30, what="the dev host to listen")
+        poll(self._listening, what="the dev host to listen", seconds=30)
         return self
 
     def _listening(self) -> bool:

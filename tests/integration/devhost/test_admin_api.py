@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from local.azurite import AzuriteProcess
-from tests.integration.devhost.conftest import DevHost, wait_for
+from tests.fixtures.polling import poll
+from tests.integration.devhost.conftest import DevHost
 
 SIX_DAYS = timedelta(days=6)
 
@@ -34,14 +35,14 @@ def _post(host: DevHost, path: str, body: object = None, content: bytes | None =
 
 def test_a_timer_function_runs_now_when_asked_not_past_due_and_logged_as_called(clocked: DevHost) -> None:
     # Its run on startup first; the schedule is a year off, so any run after that is the one asked for.
-    before = len(wait_for(lambda: clocked.records("yearly_on_startup"), what="the startup run"))
+    before = len(poll(lambda: clocked.records("yearly_on_startup"), what="the startup run"))
 
     response = _post(clocked, "/admin/functions/YEARLY_ON_STARTUP", {"input": ""})  # names match any case
 
     assert response.status_code == 202 and response.content == b""
-    runs = wait_for(lambda: clocked.records("yearly_on_startup")[before:], what="the manual run")
+    runs = poll(lambda: clocked.records("yearly_on_startup")[before:], what="the manual run")
     assert [run["past_due"] for run in runs] == [False]
-    wait_for(
+    poll(
         lambda: "invoked yearly_on_startup (timerTrigger, called via the admin API)" in clocked.log(),
         what="the invocation's log line",
     )
@@ -53,9 +54,7 @@ def test_a_queue_function_runs_now_with_the_input_as_its_message_body(clocked: D
     response = _post(clocked, "/admin/functions/take_message", {"input": body})
 
     assert response.status_code == 202
-    [run] = wait_for(
-        lambda: [r for r in clocked.records("take_message") if r["body"] == body], what="the run"
-    )
+    [run] = poll(lambda: [r for r in clocked.records("take_message") if r["body"] == body], what="the run")
     assert run["id"]
 
 
@@ -91,7 +90,7 @@ def test_moving_the_clock_moves_the_apps_time_while_timers_queues_and_azurite_ke
     assert seen["time"] >= (real_before + SIX_DAYS).timestamp()
     # The every-second timer goes on (asyncio's sleeps are on the monotonic clock, which does not move)
     # and its runs happen on the moved clock.
-    wait_for(
+    poll(
         lambda: [
             r for r in clocked.records("every_second") if r["at"] >= (real_before + SIX_DAYS).isoformat()
         ],
@@ -100,7 +99,7 @@ def test_moving_the_clock_moves_the_apps_time_while_timers_queues_and_azurite_ke
     # Azurite takes requests signed six days ahead: a queue output binding reaches its queue trigger...
     body = f"six days later {uuid.uuid4()}"
     assert _post(clocked, "/api/enqueue", content=body.encode()).status_code == 202
-    wait_for(lambda: [r for r in clocked.records("take_message") if r["body"] == body], what="the message")
+    poll(lambda: [r for r in clocked.records("take_message") if r["body"] == body], what="the message")
     # ... and the Table service writes and reads.
     table = _post(clocked, "/api/table", content=b"still signed fine")
     assert table.status_code == 200 and table.json() == {"text": "still signed fine"}

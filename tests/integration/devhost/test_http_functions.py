@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.integration.devhost.conftest import DevHost, wait_for
+from tests.fixtures.polling import poll
+from tests.integration.devhost.conftest import DevHost
 
 
 def test_request_reaches_function_with_route_params_query_headers_and_body(devhost: DevHost) -> None:
@@ -72,13 +73,13 @@ def test_raising_function_gives_500_without_its_traceback(devhost: DevHost) -> N
     assert "secret detail" not in response.text
     assert "Traceback" not in response.text
     # The operator still sees what went wrong, in the host's log.
-    wait_for(lambda: "secret detail that must not reach the client" in devhost.log(), what="the logged error")
+    poll(lambda: "secret detail that must not reach the client" in devhost.log(), what="the logged error")
 
 
 def test_each_invocation_is_logged_with_function_trigger_duration_and_status(devhost: DevHost) -> None:
     httpx.get(f"{devhost.base_url}/api/text")
 
-    wait_for(
+    poll(
         lambda: any(
             line.startswith("devhost: invoked plain_text (httpTrigger) in ") and line.endswith("ms: ok 200")
             for line in devhost.log().splitlines()

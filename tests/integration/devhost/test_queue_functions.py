@@ -11,12 +11,12 @@ import httpx
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
+from tests.fixtures.polling import poll
 from tests.integration.devhost.conftest import (
     BATCH_SIZE,
     MAX_DEQUEUE_COUNT,
     NEW_BATCH_THRESHOLD,
     DevHost,
-    wait_for,
 )
 
 
@@ -35,12 +35,12 @@ def test_successful_function_gets_the_decoded_body_and_message_is_deleted(devhos
     queue = _queue(devhost, devhost.sample_queue)
     queue.send_message(body)
 
-    runs = wait_for(
+    runs = poll(
         lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the message to run"
     )
 
     assert [run["dequeue_count"] for run in runs] == [1]
-    wait_for(lambda: queue.get_queue_properties().approximate_message_count == 0, what="the message deleted")
+    poll(lambda: queue.get_queue_properties().approximate_message_count == 0, what="the message deleted")
 
 
 def test_failing_message_is_tried_max_dequeue_count_times_then_moved_to_poison(devhost: DevHost) -> None:
@@ -51,7 +51,7 @@ def test_failing_message_is_tried_max_dequeue_count_times_then_moved_to_poison(d
     def poisoned() -> list[str]:
         return [base64.b64decode(m.content).decode() for m in poison.peek_messages(max_messages=32)]
 
-    wait_for(lambda: body in poisoned(), timeout=30, what="the message in the poison queue")
+    poll(lambda: body in poisoned(), seconds=30, what="the message in the poison queue")
 
     tries = [r["dequeue_count"] for r in devhost.records("always_fails") if r["body"] == body]
     assert tries == list(range(1, MAX_DEQUEUE_COUNT + 1))
@@ -65,7 +65,7 @@ def test_queue_output_binding_of_an_http_function_feeds_the_queue_function(devho
     response = httpx.post(f"{devhost.base_url}/api/enqueue", content=body.encode())
 
     assert response.status_code == 202
-    wait_for(lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the queued run")
+    poll(lambda: [r for r in devhost.records("take_message") if r["body"] == body], what="the queued run")
 
 
 def test_at_most_batch_size_plus_threshold_messages_run_at_once(devhost: DevHost) -> None:
@@ -78,7 +78,7 @@ def test_at_most_batch_size_plus_threshold_messages_run_at_once(devhost: DevHost
         runs = [r for r in devhost.records("slow_message") if r["body"] in bodies]
         return runs if len(runs) == len(bodies) else []
 
-    runs = wait_for(all_runs, what="every slow message to run")
+    runs = poll(all_runs, what="every slow message to run")
 
     most_at_once = max(run["running"] for run in runs)
     # A whole batch runs together, and a new batch only comes once few enough remain.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.integration.devhost.conftest import DevHost, wait_for
+from tests.fixtures.polling import poll
+from tests.integration.devhost.conftest import DevHost
 
 
 def test_every_second_timer_fires_repeatedly_on_time(devhost: DevHost) -> None:
@@ -14,7 +15,7 @@ def test_every_second_timer_fires_repeatedly_on_time(devhost: DevHost) -> None:
         runs = devhost.records("every_second")[already:]
         return runs[:2] if len(runs) >= 2 else []
 
-    runs = wait_for(two_new_runs, what="two timer runs")
+    runs = poll(two_new_runs, what="two timer runs")
 
     first, second = (datetime.fromisoformat(str(run["at"])) for run in runs)
     assert [run["past_due"] for run in runs] == [False, False]
@@ -22,6 +23,6 @@ def test_every_second_timer_fires_repeatedly_on_time(devhost: DevHost) -> None:
 
 
 def test_run_on_startup_fires_once_at_start_although_the_schedule_is_far_off(devhost: DevHost) -> None:
-    runs = wait_for(lambda: devhost.records("yearly_on_startup"), what="the startup run")
+    runs = poll(lambda: devhost.records("yearly_on_startup"), what="the startup run")
 
     assert [run["past_due"] for run in runs] == [False]

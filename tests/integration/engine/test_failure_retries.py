@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.reconcile import PENDING_CHECK, failure_retry_count, run_pass
-from sync_core.store.queues import SyncRequest
+from sync_core.engine.reconcile import run_pass
+from sync_core.store.queues import SyncPurpose, SyncRequest
 from tests.integration.engine.conftest import (
     Synced,
     event_fields,
@@ -87,7 +87,12 @@ async def test_an_item_that_failed_is_retried_30_s_later_and_written_once_the_fa
     [failure] = [entry for entry in log.entries if entry.type == "failure"]
     assert failure.title == "Client call, throttled at first" and failure.message.endswith("will retry")
     [(retry, visible_after)] = queued.take()
-    assert (retry.reason, failure_retry_count(retry), visible_after) == ("sweep", 1, 30)
+    assert (retry.reason, retry.purpose, retry.failing_passes, visible_after) == (
+        "sweep",
+        SyncPurpose.FAILURE_RETRY,
+        1,
+        30,
+    )
     assert await failing_passes(synced) == 1
 
     await run_pass(synced.ctx, retry)
@@ -163,7 +168,7 @@ async def test_an_outlook_edit_recruit_refuses_is_tried_again_by_the_retry_until
     synced.outlook_update(event["id"], {"subject": "x" * 300})  # longer than Recruit's Event_Title allows
     await synced.sync(reason="graph_notification")
     [(retry, visible_after)] = queued.take()
-    assert (failure_retry_count(retry), visible_after) == (1, 30)
+    assert (retry.purpose, retry.failing_passes, visible_after) == (SyncPurpose.FAILURE_RETRY, 1, 30)
 
     before = recruit_stats(synced.recruit)
     await run_pass(synced.ctx, retry)
@@ -172,7 +177,7 @@ async def test_an_outlook_edit_recruit_refuses_is_tried_again_by_the_retry_until
     assert writes(before, recruit_stats(synced.recruit), "PUT", "/recruit/v2/{module}") == 1
     assert "Alice: client call" in synced.owned_titles("Events")
     [(retry, visible_after)] = queued.take()
-    assert (failure_retry_count(retry), visible_after) == (2, 60)
+    assert (retry.purpose, retry.failing_passes, visible_after) == (SyncPurpose.FAILURE_RETRY, 2, 60)
 
     synced.tick()
     synced.outlook_update(event["id"], {"subject": "Client call, shorter"})
@@ -196,7 +201,7 @@ async def test_a_retry_that_finds_the_lease_held_leaves_it_to_the_holder_and_che
     await run_pass(ctx, retry)
 
     [(check, visible_after)] = queued.take()
-    assert check.operation == PENDING_CHECK and visible_after == 61
+    assert check.purpose == SyncPurpose.PENDING_CHECK and visible_after == 61
     assert "Client call, retried by the holder" not in await synced.outlook_subjects()
     assert await ctx.syncstate.release(lease)  # the holder learns it must run again
     await synced.sync()  # and its rerun, a sweep, writes the item

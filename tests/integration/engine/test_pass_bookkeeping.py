@@ -4,7 +4,6 @@ through slow stages, and nothing written after sync was turned off."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from sync_core.engine import apply as apply_module
 from sync_core.engine import lifecycle
 from sync_core.engine.lifecycle import enable
 from sync_core.store.syncstate import Lease
+from tests.fixtures.polling import poll_async
 from tests.integration.engine.conftest import Synced, event_fields
 
 
@@ -112,15 +112,11 @@ async def test_teardown_deletes_the_links_only_once_the_running_pass_lets_go(syn
     assert lease is not None
     stopping = asyncio.create_task(lifecycle.teardown(ctx, key, "calendar", reason="user"))
 
-    async def teardown_waiting() -> bool:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not stopping.done():
-            if (await synced.state()).pending:  # its try for the lease found it held
-                return True
-            await asyncio.sleep(0.05)
-        return False
+    async def pending() -> bool:
+        return (await synced.state()).pending
 
-    assert await teardown_waiting()
+    await poll_async(pending, what="teardown's try for the lease to find it held", seconds=10)
+    assert not stopping.done()
     assert [link async for link in ctx.links.list_all(key, "calendar")] != []
     await ctx.syncstate.release(lease)
     await asyncio.wait_for(stopping, timeout=10)

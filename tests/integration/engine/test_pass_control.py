@@ -11,15 +11,17 @@ import azure.functions as func
 import pytest
 
 from sync_core.engine import apply as apply_module
+from sync_core.engine import reconcile
 from sync_core.engine.context import EngineContext
 from sync_core.engine.lifecycle import enable
-from sync_core.engine.reconcile import PENDING_CHECK, run_pass
+from sync_core.engine.reconcile import run_pass
 from sync_core.functions.queues import sync_requests
-from sync_core.store.queues import SyncRequest, parse_sync_request
+from sync_core.store.queues import SyncPurpose, SyncRequest, parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.integration.engine.conftest import Synced, event_fields, graph_event, recruit_stats
-from tests.integration.webhooks.conftest import connect, eventually, sync_messages
+from tests.integration.webhooks.conftest import connect, sync_messages
 
 
 async def test_a_request_while_a_pass_runs_only_marks_it_pending(synced: Synced) -> None:
@@ -59,7 +61,8 @@ async def test_a_request_whose_lease_holder_died_comes_back_once_the_lease_has_e
     await synced.sync(reason="graph_notification")  # the flag is set already: no second check
 
     [(check, visible_after)] = queued.sent
-    assert check.operation == PENDING_CHECK and visible_after == 61  # the lease's 60 s, then a margin
+    # The lease's 60 s, then a margin.
+    assert (check.purpose, visible_after) == (SyncPurpose.PENDING_CHECK, 61)
     synced.tick(61)
     await run_pass(ctx, check)
     assert "Left by a crashed pass" in await synced.outlook_subjects()
@@ -156,8 +159,22 @@ async def test_enable_without_microsoft_consent_stops_with_a_plain_error(
     assert "Microsoft" in state.last_error_message
 
 
-async def test_an_unreadable_queue_message_is_dropped_not_retried() -> None:
+async def test_an_unreadable_queue_message_is_dropped_not_retried(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    passes: list[SyncRequest] = []
+
+    async def recorded_pass(ctx: EngineContext, request: SyncRequest) -> None:
+        passes.append(request)
+
+    monkeypatch.setattr(reconcile, "run_pass", recorded_pass)
+    # Returning normally is what drops it: an exception would make the host retry the message, then poison it.
     await sync_requests(func.QueueMessage(id="m1", body=b"not json at all"))
+    assert passes == []
+    [record] = [r for r in caplog.records if r.name == "sync_core.functions.queues"]
+    assert record.levelname == "ERROR" and record.getMessage().startswith(
+        "dropped unreadable sync request m1"
+    )
 
 
 async def test_an_initial_sync_step_that_finds_the_lease_held_comes_back_later(alice: Synced) -> None:
@@ -174,7 +191,7 @@ async def test_an_initial_sync_step_that_finds_the_lease_held_comes_back_later(a
         messages = sync_messages(ctx.settings)
         return messages if len(messages) == 2 else []
 
-    assert [m["reason"] for m in await eventually(both_queued)] == ["initial", "initial"]
+    assert [m["reason"] for m in await poll_async(both_queued)] == ["initial", "initial"]
     await ctx.syncstate.release(lease)
 
 

@@ -27,7 +27,7 @@ async def test_an_event_deleted_in_recruit_is_deleted_in_outlook(synced: Synced)
     await synced.sync()
     synced.tick()
     synced.recruit_delete("Events", record_id)
-    await synced.sync(recruit_module="Events", recruit_ids=[record_id], operation="delete")
+    await synced.sync(recruit_module="Events", recruit_ids=[record_id], recruit_operation="delete")
     assert "Cancelled meeting" not in await synced.outlook_subjects()
 
 

@@ -16,6 +16,8 @@ from tests.fixtures.stack import Stack
 
 from .conftest import csrf_headers, forged_session_cookie, key_of, lifecycle_messages, now, sign_in
 
+pytestmark = pytest.mark.e2e
+
 ALICE = "alice@contoso.example"
 BOB = "bob@fabrikam.example"
 READS = ["/api/me", "/api/sync/calendar/log", "/api/sync/contacts/log"]

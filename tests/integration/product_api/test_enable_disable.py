@@ -6,21 +6,22 @@ status in `/api/me`, the calendar or folder in Outlook), waiting for it with a d
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from sync_core.engine.context import EngineContext
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 
 from .conftest import csrf_headers, key_of, sign_in
 
+pytestmark = pytest.mark.e2e
+
 ALICE = "alice@contoso.example"
 BOB = "bob@fabrikam.example"
-DEADLINE_SECONDS = 60.0
 CONTAINERS = {
     "calendar": ("calendars", "Zoho Recruit"),
     "contacts": ("contactFolders", "Zoho Recruit Contacts"),
@@ -35,13 +36,11 @@ async def status_of(browser: httpx.AsyncClient, kind: str) -> dict[str, Any]:
 
 async def until_status(browser: httpx.AsyncClient, kind: str, wanted: str) -> dict[str, Any]:
     """Polls `/api/me` until `kind` shows `wanted`, failing after the deadline with the last status seen."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
-        status = await status_of(browser, kind)
-        if status["status"] == wanted:
-            return status
-        assert time.monotonic() < deadline, f"{kind} never reached {wanted}; last seen {status}"
-        await asyncio.sleep(0.2)
+
+    async def read() -> dict[str, Any]:
+        return await status_of(browser, kind)
+
+    return await poll_async(read, lambda status: status["status"] == wanted, f"{kind} to reach {wanted}")
 
 
 def outlook_has_container(graph: GraphEmulatorHandle, email: str, kind: str) -> bool:

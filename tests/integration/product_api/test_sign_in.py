@@ -13,6 +13,8 @@ from tests.fixtures.stack import Stack
 
 from .conftest import csrf_headers, key_of, landing, sign_in
 
+pytestmark = pytest.mark.e2e
+
 
 async def test_alice_signs_in_and_is_an_sso_user_of_her_orgs_tenant(
     browser: httpx.AsyncClient, product: EngineContext, graph: object

@@ -6,7 +6,6 @@ The listener is a tiny Starlette app on a free port that records every watch cal
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from local.emulators.kit.serve import Listener, ServerThread, free_port
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 ALICE = "alice@contoso.example"
@@ -64,13 +64,10 @@ class CallbackListener:
         self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10.0
     ) -> list[dict[str, Any]]:
         """Blocks until `predicate(bodies)` holds, or fails the test at the deadline."""
-        deadline = time.monotonic() + timeout
+        return poll(self.received, predicate, "the callbacks to satisfy the condition", seconds=timeout)
+
+    def received(self) -> list[dict[str, Any]]:
         with self.condition:
-            while not predicate(self.bodies):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    pytest.fail(f"callbacks never satisfied the condition; received {self.bodies}")
-                self.condition.wait(remaining)
             return list(self.bodies)
 
 

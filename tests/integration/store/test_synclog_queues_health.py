@@ -71,7 +71,7 @@ async def test_sync_request_is_queued_base64_and_parses_back(
         reason="recruit_notification",
         recruit_module="Contacts",
         recruit_ids=["1", "2"],
-        operation="update",
+        recruit_operation="update",
     )
     await QueueProducer(storage).send_sync(request)
     [body] = await receive_bodies(storage, store_settings.queue_sync_requests)

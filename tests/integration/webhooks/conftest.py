@@ -7,11 +7,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import azure.functions as func
 import httpx
@@ -26,11 +25,12 @@ from starlette.routing import Route
 from local.emulators.kit.serve import Listener, ServerThread, free_port
 from local.stack import LocalSecrets
 from sync_core.config import Settings
+from sync_core.engine.calendar_kind import CalendarKind
+from sync_core.engine.contacts_kind import ContactsKind
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import KindName, SyncKind
+from sync_core.engine.kinds import SyncKind
 from sync_core.functions.webhooks import answer_graph, answer_recruit
 from sync_core.graph import containers
-from sync_core.graph.subscriptions import calendar_resource, contacts_resource
 from sync_core.recruit import exchange_code
 from sync_core.store.clients import StorageContext
 from sync_core.store.connections import Connection, RecruitToken
@@ -44,21 +44,10 @@ ORG_ID = "874920001"
 SECRETS = LocalSecrets.generate()
 
 
-@dataclass(frozen=True)
-class SubscribedKind:
-    """The part of a SyncKind that subscriptions use; the real kinds are tested with the engine."""
-
-    name: KindName
-    watch_events: tuple[str, ...]
-
-    def subscription_resource(self, mailbox: str, container_id: str) -> str:
-        if self.name == "calendar":
-            return calendar_resource(mailbox, container_id)
-        return contacts_resource(mailbox, container_id)
-
-
-CALENDAR = cast(SyncKind, SubscribedKind("calendar", ("Events.all", "Interviews.all")))
-CONTACTS = cast(SyncKind, SubscribedKind("contacts", ("Contacts.all",)))
+# The real kinds: subscriptions use their resource and watch events, the timer their delta window (the
+# window settings are the defaults these tests' settings keep).
+CALENDAR: SyncKind = CalendarKind(Settings())
+CONTACTS: SyncKind = ContactsKind(Settings())
 
 
 def kind_for(name: str) -> SyncKind:
@@ -262,16 +251,6 @@ def sync_messages(settings: Settings) -> list[dict[str, Any]]:
 
 def lifecycle_messages(settings: Settings) -> list[dict[str, Any]]:
     return queued(settings, settings.queue_lifecycle)
-
-
-async def eventually(read: Callable[[], list[dict[str, Any]]], seconds: float = 10.0) -> list[dict[str, Any]]:
-    """The first non-empty answer of `read` within `seconds` (deliveries are asynchronous)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = await asyncio.to_thread(read)
-        if found or time.monotonic() > deadline:
-            return found
-        await asyncio.sleep(0.05)
 
 
 async def post(

@@ -9,8 +9,9 @@ from sync_core.engine.subscriptions import ensure_graph_subscription
 from sync_core.store.connections import Connection
 from sync_core.store.syncstate import SyncState
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 
-from .conftest import CALENDAR, eventually, lifecycle_messages, post, sync_messages
+from .conftest import CALENDAR, lifecycle_messages, post, sync_messages
 
 
 async def subscribe(ctx: EngineContext, connection: Connection) -> SyncState:
@@ -45,7 +46,7 @@ async def test_an_outlook_change_in_the_calendar_queues_one_sync_request(
     events = f"{graph.base_url}/v1.0/users/{alice.microsoft_user_id}/calendars/{state.container_id}/events"
     response = await post(events, event, token=token)
     assert response.status_code == 201
-    messages = await eventually(lambda: sync_messages(ctx.settings))
+    messages = await poll_async(lambda: sync_messages(ctx.settings))
     assert messages == [{"connection": str(alice.key), "kind": "calendar", "reason": "graph_notification"}]
 
 
@@ -88,7 +89,7 @@ async def test_lifecycle_missed_queues_a_resync(
 ) -> None:
     state = await subscribe(ctx, alice)
     graph.control("lifecycle", {"subscription_id": state.subscription_id, "event": "missed"})
-    messages = await eventually(lambda: sync_messages(ctx.settings))
+    messages = await poll_async(lambda: sync_messages(ctx.settings))
     assert messages == [{"connection": str(alice.key), "kind": "calendar", "reason": "resync"}]
     assert lifecycle_messages(ctx.settings) == []
 
@@ -98,7 +99,7 @@ async def test_lifecycle_subscription_removed_queues_a_recreate(
 ) -> None:
     state = await subscribe(ctx, alice)
     graph.control("lifecycle", {"subscription_id": state.subscription_id, "event": "subscriptionRemoved"})
-    messages = await eventually(lambda: lifecycle_messages(ctx.settings))
+    messages = await poll_async(lambda: lifecycle_messages(ctx.settings))
     assert messages == [{"connection": str(alice.key), "kind": "calendar", "action": "recreate_subscription"}]
     assert sync_messages(ctx.settings) == []  # the recreate queues the resync once it has a subscription
 
@@ -108,5 +109,5 @@ async def test_lifecycle_reauthorization_required_queues_a_recreate(
 ) -> None:
     state = await subscribe(ctx, alice)
     graph.control("lifecycle", {"subscription_id": state.subscription_id, "event": "reauthorizationRequired"})
-    messages = await eventually(lambda: lifecycle_messages(ctx.settings))
+    messages = await poll_async(lambda: lifecycle_messages(ctx.settings))
     assert [m["action"] for m in messages] == ["recreate_subscription"]

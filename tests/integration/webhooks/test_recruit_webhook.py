@@ -8,9 +8,10 @@ from sync_core.engine.context import EngineContext
 from sync_core.engine.subscriptions import ensure_recruit_channel
 from sync_core.store.connections import Connection
 from sync_core.store.syncstate import SyncState
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
-from .conftest import ALICE, CALENDAR, eventually, post, sync_messages
+from .conftest import ALICE, CALENDAR, post, sync_messages
 
 
 async def open_channel(ctx: EngineContext, connection: Connection) -> SyncState:
@@ -49,7 +50,7 @@ async def test_an_event_created_in_recruit_queues_a_sync_of_its_id(
         response = client.post("/Events", json={"data": [event], "trigger": []})
     assert response.status_code == 201
     event_id = response.json()["data"][0]["details"]["id"]
-    messages = await eventually(lambda: sync_messages(ctx.settings))
+    messages = await poll_async(lambda: sync_messages(ctx.settings))
     assert messages == [
         {
             "connection": str(alice.key),
@@ -57,7 +58,7 @@ async def test_an_event_created_in_recruit_queues_a_sync_of_its_id(
             "reason": "recruit_notification",
             "recruit_module": "Events",
             "recruit_ids": [event_id],
-            "operation": "insert",
+            "recruit_operation": "insert",
         }
     ]
 
@@ -69,7 +70,7 @@ async def test_a_callback_with_the_right_token_carries_module_ids_and_operation(
     response = await post(hook(ctx), callback(state, state.channel_token))
     assert response.status_code == 202
     [message] = sync_messages(ctx.settings)
-    assert (message["recruit_module"], message["recruit_ids"], message["operation"]) == (
+    assert (message["recruit_module"], message["recruit_ids"], message["recruit_operation"]) == (
         "Events",
         ["461233000000300001"],
         "update",

@@ -10,9 +10,10 @@ from sync_core.engine.renewals import run_renewals
 from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
 from sync_core.store.connections import Connection
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
-from .conftest import CALENDAR, EmulatorClock, eventually, kind_for, post, sync_messages
+from .conftest import CALENDAR, EmulatorClock, kind_for, post, sync_messages
 
 DAYS = 6
 STEP = timedelta(hours=5)  # the timer runs every 5 minutes; coarser steps still leave room before expiry
@@ -52,7 +53,7 @@ async def test_six_days_of_rounds_keep_the_subscription_and_channel_alive_and_no
     }
     events = f"{graph.base_url}/v1.0/users/{alice.microsoft_user_id}/calendars/{state.container_id}/events"
     assert (await post(events, event, token=graph.token_for(alice.email))).status_code == 201
-    messages = await eventually(lambda: sync_messages(ctx.settings))
+    messages = await poll_async(lambda: sync_messages(ctx.settings))
     assert messages == [{"connection": str(alice.key), "kind": "calendar", "reason": "graph_notification"}]
 
     await drain.clear_messages()
@@ -60,5 +61,5 @@ async def test_six_days_of_rounds_keep_the_subscription_and_channel_alive_and_no
         record = {"Event_Title": "Days later too", "Start_DateTime": f"{start}Z", "End_DateTime": f"{start}Z"}
         record["End_DateTime"] = record["End_DateTime"].replace("T10", "T11")
         client.post("/Events", json={"data": [record]}).raise_for_status()
-    [message] = await eventually(lambda: sync_messages(ctx.settings))
+    [message] = await poll_async(lambda: sync_messages(ctx.settings))
     assert message["connection"] == str(alice.key) and message["kind"] == "calendar"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
+
 from sync_core.config import Settings
 from sync_core.engine.context import EngineContext
 from sync_core.engine.subscriptions import ensure_graph_subscription
@@ -13,6 +15,8 @@ from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 
 from .conftest import CALENDAR, EmulatorClock, connect, post, with_calendar
+
+pytestmark = pytest.mark.e2e
 
 TOKEN = "Validation: Testing client application reachability for subscription Request-Id: 4b7f&x=1 ü"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from local.emulators.recruit.fields import default_modules
-from sync_core.domain.contact_fields import RecruitField, recruit_catalog
+from sync_core.domain.contact_fields import RecruitField
+from sync_core.recruit.contact_codec import recruit_catalog
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_default_mapping_is_valid(contact_fields: list[RecruitField]) -> None:
 
 
 def test_custom_field_is_listed_with_its_flags() -> None:
-    from sync_core.domain.contact_fields import recruit_catalog
+    from sync_core.recruit.contact_codec import recruit_catalog
 
     meta = {
         "api_name": "Nick",

@@ -3,17 +3,9 @@ lookups by name, truncation and the fallback for a required name."""
 
 from __future__ import annotations
 
-from sync_core.domain.contact_fields import (
-    DEFAULT_MAPPING,
-    NO_NAME,
-    RecruitField,
-    complete_groups,
-    display_name,
-    read_graph,
-    read_recruit,
-    write_graph,
-    write_recruit,
-)
+from sync_core.domain.contact_fields import DEFAULT_MAPPING, RecruitField
+from sync_core.graph.contact_codec import complete_groups, display_name, read_graph, write_graph
+from sync_core.recruit.contact_codec import NO_NAME, read_recruit, write_recruit
 
 
 def test_list_paths_write_one_graph_list_in_index_order() -> None:

@@ -1,6 +1,7 @@
 """Example tests of the planner's rules, each named after the behaviour a user sees."""
 
 from sync_core.domain.actions import (
+    ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
     DeleteInGraph,
@@ -77,7 +78,7 @@ def test_same_field_edited_both_sides_newer_wins(world: World) -> None:
     world.recruit_user_edits(key, {"subject": "Recruit's"})
     world.outlook_user_edits(graph_id, {"subject": "Outlook's"})  # later
     actions = world.sync()
-    assert any(isinstance(action, Skip) and "subject" in action.reason for action in actions)
+    assert ConflictSettled(key, ("subject",)) in actions
     world.sync_until_quiet()
     assert world.recruit[key].fields["subject"] == "Outlook's"
     assert world.outlook[graph_id].fields["subject"] == "Outlook's"

@@ -6,6 +6,7 @@ Users edit either side; `sync()` plans from the change feeds and applies the act
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -13,12 +14,15 @@ from typing import TypeVar
 from sync_core.domain.actions import (
     WRITES,
     Action,
+    ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
     DeleteInGraph,
     DeleteInRecruit,
     DropLink,
+    GraphWrite,
     Skip,
+    Stages,
     StoreLink,
     Unlink,
     UpdateGraph,
@@ -181,8 +185,7 @@ class World:
         self.recruit_feed, self.graph_feed = [], []
         self.steps_left = crash_after_steps
         try:
-            for action in actions:
-                self.apply(action)
+            self.apply(actions)
         except Crash:
             self.recruit_feed = recruit_inputs + self.recruit_feed
             self.graph_feed = graph_inputs + self.graph_feed
@@ -203,66 +206,93 @@ class World:
                 raise Crash
             self.steps_left -= 1
 
-    # --- apply, one step at a time so a crash can land between any two -----------------------------------
+    # --- apply in production's stage order, one step at a time so a crash can land between any two ---------
 
-    def apply(self, action: Action) -> None:
+    def apply(self, actions: Sequence[Action]) -> None:
+        """The plan run as `engine/apply.py` runs it (`Stages`): intents, Recruit writes, their links, Graph
+        writes, their links, then link-only actions. Each write and each link stored is one step."""
+        stages = Stages.of(actions)
+        for create in stages.recruit_creates:
+            self._step()
+            self._store(create.intent_link)
+        links: list[Callable[[], None]] = []
+        for create in stages.recruit_creates:
+            links.append(self._recruit_create(create))
+        for update in stages.recruit_updates:
+            links.append(self._recruit_update(update))
+        for delete in stages.recruit_deletes:
+            links.append(self._recruit_delete(delete))
+        self._store_all(links)
+        self._store_all([self._graph_write(write) for write in stages.graph_writes])
+        self._store_all([self._link_only(action) for action in stages.link_only])
+
+    def _store_all(self, links: list[Callable[[], None]]) -> None:
+        for store in links:
+            self._step()
+            store()
+
+    def _recruit_create(self, action: CreateInRecruit) -> Callable[[], None]:
+        self._step()
+        ref = RecruitRef(action.module, self.new_id("r"))
+        fields = self._recruit_view(action.module, action.fields)
+        self.recruit[ref.key] = RecruitRecord(action.module, fields, self.now())
+        self._recruit_changed(ref.key)
+        return lambda: self._store(action.link_after.with_recruit(ref))
+
+    def _recruit_update(self, action: UpdateRecruit) -> Callable[[], None]:
+        self._step()
+        record = self.recruit[action.ref.key]
+        record.fields.update(self._recruit_view(record.module, action.fields))
+        record.modified = self.now()
+        self._recruit_changed(action.ref.key)
+        return lambda: self._store_optional(action.link_after)
+
+    def _recruit_delete(self, action: DeleteInRecruit) -> Callable[[], None]:
+        self._step()
+        if self.recruit.pop(action.ref.key, None) is not None:
+            self._recruit_changed(action.ref.key)
+        return lambda: self._drop(action.drop_link, action.tombstone)
+
+    def _graph_write(self, action: GraphWrite) -> Callable[[], None]:
+        self._step()
         match action:
             case CreateInGraph():
-                self._step()
                 graph_id = self._graph_create(action)
-                self._step()
-                self._store(action.link_after.with_graph_id(graph_id))
-                if action.tombstone is not None:
-                    self._store(action.tombstone)
+                link = action.link_after.with_graph_id(graph_id)
+                return lambda: self._store_all_of(link, action.tombstone)
             case UpdateGraph():
-                self._step()
                 item = self.outlook[action.graph_id]
                 item.fields.update(action.fields)
                 item.modified = self.now()
                 self._graph_changed(action.graph_id)
-                self._after_write(action.link_after)
+                return lambda: self._store_optional(action.link_after)
             case DeleteInGraph():
-                self._step()
                 if self.outlook.pop(action.graph_id, None) is not None:
                     self._graph_changed(action.graph_id)
-                self._step()
-                self._drop(action.drop_link, action.tombstone)
-            case CreateInRecruit():
-                self._step()
-                self._store(action.intent_link)
-                self._step()
-                ref = RecruitRef(action.module, self.new_id("r"))
-                fields = self._recruit_view(action.module, action.fields)
-                self.recruit[ref.key] = RecruitRecord(action.module, fields, self.now())
-                self._recruit_changed(ref.key)
-                self._step()
-                self._store(action.link_after.with_recruit(ref))
-            case UpdateRecruit():
-                self._step()
-                record = self.recruit[action.ref.key]
-                record.fields.update(self._recruit_view(record.module, action.fields))
-                record.modified = self.now()
-                self._recruit_changed(action.ref.key)
-                self._after_write(action.link_after)
-            case DeleteInRecruit():
-                self._step()
-                if self.recruit.pop(action.ref.key, None) is not None:
-                    self._recruit_changed(action.ref.key)
-                self._step()
-                self._drop(action.drop_link, action.tombstone)
+                return lambda: self._drop(action.drop_link, action.tombstone)
+
+    def _link_only(
+        self, action: StoreLink | DropLink | Unlink | Skip | ConflictSettled
+    ) -> Callable[[], None]:
+        match action:
             case StoreLink():
-                self._step()
-                self._store(action.link)
+                return lambda: self._store(action.link)
             case DropLink():
-                self._step()
-                self._drop(action.link, action.tombstone)
+                return lambda: self._drop(action.link, action.tombstone)
             case Unlink():
-                self._step()
-                self._drop(action.link, action.tombstone)
-                if action.link.recruit_key:
-                    self.unlinked.add(action.link.recruit_key)
-            case Skip():
-                pass
+                return lambda: self._unlink(action)
+            case Skip() | ConflictSettled():
+                return lambda: None
+
+    def _store_all_of(self, *links: Link | None) -> None:
+        """Links stored in one transaction (as apply stores a create's link with its tombstone)."""
+        for link in links:
+            self._store_optional(link)
+
+    def _unlink(self, action: Unlink) -> None:
+        self._drop(action.link, action.tombstone)
+        if action.link.recruit_key:
+            self.unlinked.add(action.link.recruit_key)
 
     def _graph_create(self, action: CreateInGraph) -> str:
         # Graph answers a repeated transactionId with the event it already made.
@@ -276,8 +306,7 @@ class World:
         self._graph_changed(graph_id)
         return graph_id
 
-    def _after_write(self, link: Link | None) -> None:
-        self._step()
+    def _store_optional(self, link: Link | None) -> None:
         if link is not None:
             self._store(link)
 

@@ -175,7 +175,7 @@ async def test_a_recruit_callback_queues_its_module_ids_and_operation(fake: Fake
             reason="recruit_notification",
             recruit_module="Contacts",
             recruit_ids=["461233000000400001", "461233000000400002"],
-            operation="update",
+            recruit_operation="update",
         )
     ]
 
@@ -183,7 +183,7 @@ async def test_a_recruit_callback_queues_its_module_ids_and_operation(fake: Fake
 async def test_a_recruit_callback_naming_its_channel_as_text_is_routed_too(fake: FakeContext) -> None:
     await recruit_callback(fake.engine(), callback(channel_id="777", ids=None, operation=None))
     [request] = fake.queues.sync
-    assert request.recruit_ids == [] and request.operation is None
+    assert request.recruit_ids == [] and request.recruit_operation is None
 
 
 async def test_a_recruit_callback_with_a_wrong_token_or_channel_queues_nothing(fake: FakeContext) -> None:

@@ -1,0 +1,76 @@
+"""The value arithmetic of the planner on one pair: the newest change per id, replays and echoes, each side's
+view over the agreed snapshot, the patch a side needs, and the agreed, stamped link. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TypeVar
+
+from sync_core.domain.canonical import project, same_fields, same_value
+from sync_core.domain.fingerprint import fingerprint
+from sync_core.domain.items import FieldValues, GraphChange, JsonValue, Link, RecruitChange
+
+_C = TypeVar("_C", RecruitChange, GraphChange)
+
+
+def latest(changes: Iterable[_C], key_of: Callable[[_C], str]) -> dict[str, _C]:
+    latest: dict[str, _C] = {}
+    for change in changes:
+        key = key_of(change)
+        kept = latest.get(key)
+        if kept is None or _supersedes(change, kept):
+            latest[key] = change
+    return latest
+
+
+def _supersedes(change: RecruitChange | GraphChange, kept: RecruitChange | GraphChange) -> bool:
+    if change.deleted != kept.deleted:
+        return change.deleted
+    return change.modified >= kept.modified
+
+
+def stale(change: RecruitChange | GraphChange, agreed_at: datetime | None) -> bool:
+    """An update no newer than the one the link already took in is a replay. Deletions are never stale:
+    ids never come back, and the engine may not know when a deletion happened."""
+    return not change.deleted and agreed_at is not None and change.modified <= agreed_at
+
+
+def echo(fields: FieldValues | None, snapshot: FieldValues, names: Sequence[str]) -> bool:
+    """True when `fields` equal the agreed snapshot on the fields that side may change: our own write
+    coming back, or a change that touched nothing we sync."""
+    return fields is not None and same_fields(fields, snapshot, names)
+
+
+def overlay(base: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> dict[str, JsonValue]:
+    result = dict(base)
+    if fields is not None:
+        result.update(project(fields, names))
+    return result
+
+
+def current(snapshot: FieldValues, fields: FieldValues | None, names: Sequence[str]) -> FieldValues:
+    # Without a change from a side, it still holds the agreed snapshot.
+    return project(fields, names) if fields is not None else snapshot
+
+
+def differing(wanted: FieldValues, current: FieldValues, names: Sequence[str]) -> dict[str, JsonValue]:
+    return {name: wanted.get(name) for name in names if not same_value(wanted.get(name), current.get(name))}
+
+
+def agreed(link: Link, merged: FieldValues, names: Sequence[str]) -> Link:
+    return replace(link, fingerprint=fingerprint(merged, names), snapshot=dict(merged), state="linked")
+
+
+def stamped(link: Link, recruit: RecruitChange | None, graph: GraphChange | None) -> Link:
+    recruit_modified = later(link.recruit_modified, recruit.modified if recruit else None)
+    graph_modified = later(link.graph_modified, graph.modified if graph else None)
+    return replace(link, recruit_modified=recruit_modified, graph_modified=graph_modified, state="linked")
+
+
+def later(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second)
