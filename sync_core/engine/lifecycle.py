@@ -14,6 +14,7 @@ import uuid
 from azure.core.exceptions import ResourceNotFoundError
 
 from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.disconnect import finish_disconnect
 from sync_core.engine.kinds import KindName
 from sync_core.engine.registry import kind_for
 from sync_core.engine.subscriptions import (
@@ -42,6 +43,8 @@ CONTAINER_DELETED_MESSAGE = {
 }
 # How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
+# A teardown queues a check this long after it starts; a teardown a crash left unfinished resumes then.
+TEARDOWN_CHECK_SECONDS = 60
 LEASE_POLL_SECONDS = 0.25
 # Errors only the user can fix (consent withdrawn, token revoked): the state says so, nothing retries.
 NEEDS_USER = (AuthRequired, InvalidToken, NotConnected)
@@ -51,8 +54,10 @@ async def handle(ctx: EngineContext, request: LifecycleRequest) -> None:
     key = ConnectionKey.parse(request.connection)
     if request.action == "enable":
         await enable(ctx, key, request.kind)
-    elif request.action in ("disable", "teardown"):
+    elif request.action == "disable":
         await teardown(ctx, key, request.kind, reason=USER_DISABLED)
+    elif request.action == "teardown":
+        await resume_teardown(ctx, key, request.kind)
     else:
         await recreate_subscription(ctx, key, request.kind)
 
@@ -157,10 +162,17 @@ async def teardown(
     if state is None:
         return
 
+    started = ctx.clock()
+
     def disabling(current: SyncState) -> SyncState | None:
-        return None if current.status == "disabling" else current.model_copy(update={"status": "disabling"})
+        return current.model_copy(update={"status": "disabling", "disabling_since": started})
 
     state = await ctx.syncstate.modify(key, kind_name, disabling)
+    # If this worker dies before the end, the check finds the kind still `disabling` and finishes the job.
+    await ctx.queues.send_lifecycle(
+        LifecycleRequest(connection=str(key), kind=kind_name, action="teardown"),
+        visibility_timeout=TEARDOWN_CHECK_SECONDS,
+    )
     connection = await ctx.connections.get(key)
     unreachable = ""
     if connection is not None:
@@ -195,6 +207,26 @@ async def teardown(
     await ctx.synclog.append(
         key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
     )
+    after = await ctx.syncstate.get(key, kind_name)
+    if after is not None and after.status == "connecting":
+        # Enable was pressed while this teardown ran: it starts now, on a clean slate.
+        await ctx.queues.send_lifecycle(
+            LifecycleRequest(connection=str(key), kind=kind_name, action="enable")
+        )
+    await finish_disconnect(ctx, key)
+
+
+async def resume_teardown(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> None:
+    """The check a teardown queues for itself: still `disabling` a minute after it began means the worker
+    running it died (a restart, a crash), so the teardown runs again; every step of it is idempotent."""
+    state = await ctx.syncstate.get(key, kind_name)
+    if state is None or state.status != "disabling":
+        return
+    since = state.disabling_since
+    if since is not None and (ctx.clock() - since).total_seconds() < TEARDOWN_CHECK_SECONDS:
+        return  # a newer teardown began meanwhile; it queued its own check
+    log.warning("%s %s: teardown left unfinished since %s: resuming it", key, kind_name, since)
+    await teardown(ctx, key, kind_name, reason=USER_DISABLED)
 
 
 async def _wait_for_lease(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> Lease | None:
@@ -216,6 +248,8 @@ async def _reset(
 ) -> None:
     def reset(current: SyncState) -> SyncState:
         fresh = SyncState(connection=key, kind=kind_name, mapping=current.mapping, etag=current.etag)
+        if current.enable_after_teardown:
+            fresh = fresh.model_copy(update={"status": "connecting"})
         if reason == CONTAINER_DELETED:
             message = CONTAINER_DELETED_MESSAGE[kind_name]
             return fresh.model_copy(

@@ -11,7 +11,7 @@ from typing import Literal
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import UpdateMode
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from . import keys
 from .clients import StorageContext
@@ -38,8 +38,9 @@ class ConnectionKey(BaseModel):
 
 
 class RecruitToken(BaseModel):
-    refresh_token: str
-    access_token: str = ""
+    # repr=False: a token must never reach a log line through a model's repr.
+    refresh_token: str = Field(repr=False)
+    access_token: str = Field(default="", repr=False)
     expires_at: AwareDatetime | None = None
 
 
@@ -57,6 +58,8 @@ class _ConnectionFields(BaseModel):
     microsoft_user_id: str = ""
     microsoft_email: str = ""
     auth_mode: AuthMode = "delegated"
+    # "Disconnect" was asked: once both kinds are torn down, the tokens are revoked and the row deleted.
+    disconnecting: bool = False
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
 
@@ -66,8 +69,8 @@ class Connection(_ConnectionFields):
 
     org_id: str
     user_id: str
-    recruit_token: RecruitToken | None = None
-    msal_cache: str | None = None
+    recruit_token: RecruitToken | None = Field(default=None, repr=False)
+    msal_cache: str | None = Field(default=None, repr=False)
     etag: str | None = None
 
     @property
