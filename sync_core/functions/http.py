@@ -59,6 +59,11 @@ def json_response(body: Any, status: int = 200, set_cookies: Iterable[str] = ())
     return _response(json.dumps(body), status, "application/json", set_cookies)
 
 
+def text_response(body: str | None, status: int) -> func.HttpResponse:
+    """Plain text with the security headers (nosniff: a browser never runs an echoed token as a page)."""
+    return _response(body, status, "text/plain")
+
+
 def error_response(status: int, code: str, message: str) -> func.HttpResponse:
     return json_response({"error": {"code": code, "message": message}}, status)
 
