@@ -130,8 +130,10 @@ class CalendarKind:
     async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
         return await containers.calendar_exists(graph, mailbox, container_id)
 
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
-        await containers.delete_calendar(graph, mailbox, container_id)
+    async def delete_container(
+        self, graph: GraphClient, mailbox: str, container_id: str
+    ) -> containers.Removal:
+        return await containers.delete_calendar(graph, mailbox, container_id)
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str:
         return calendar_resource(mailbox, container_id)

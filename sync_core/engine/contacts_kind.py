@@ -140,8 +140,10 @@ class ContactsKind:
     async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
         return await containers.contact_folder_exists(graph, mailbox, container_id)
 
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
-        await containers.delete_contact_folder(graph, mailbox, container_id)
+    async def delete_container(
+        self, graph: GraphClient, mailbox: str, container_id: str
+    ) -> containers.Removal:
+        return await containers.delete_contact_folder(graph, mailbox, container_id)
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str:
         return contacts_resource(mailbox, container_id)

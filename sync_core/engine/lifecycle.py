@@ -23,6 +23,7 @@ from sync_core.engine.subscriptions import (
     remove_graph_subscription,
     remove_recruit_channel,
 )
+from sync_core.graph.containers import Removal
 from sync_core.graph.errors import AuthRequired, GraphError
 from sync_core.recruit.errors import InvalidToken, RecruitError
 from sync_core.store.connections import ConnectionKey
@@ -41,6 +42,7 @@ CONTAINER_DELETED_MESSAGE = {
     "contacts": "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
     "Enable to start again.",
 }
+KEPT_NOUN = {"calendar": "calendar", "contacts": "contact folder"}
 # How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
 # A teardown queues a check this long after it starts; a teardown a crash left unfinished resumes then.
@@ -175,11 +177,15 @@ async def teardown(
     )
     connection = await ctx.connections.get(key)
     unreachable = ""
+    kept: Removal | None = None
     if connection is not None:
         try:
             async with ctx.graph(connection) as graph:
                 if state.container_id and reason != CONTAINER_DELETED:
-                    await kind.delete_container(graph, connection.microsoft_user_id, state.container_id)
+                    removal = await kind.delete_container(
+                        graph, connection.microsoft_user_id, state.container_id
+                    )
+                    kept = None if removal.container_deleted else removal
                 await remove_graph_subscription(ctx, connection, kind, graph)
         except (*NEEDS_USER, GraphError) as error:
             # Without access the calendar cannot be deleted; the subscription expires by itself.
@@ -204,6 +210,16 @@ async def teardown(
             await ctx.syncstate.release(held)  # a no-op after the reset, which clears the lease
     message = CONTAINER_DELETED_MESSAGE[kind_name] if reason == CONTAINER_DELETED else "Sync disabled"
     level = "warning" if reason == CONTAINER_DELETED else "info"
+    if kept is not None:
+        # A container we did not create (adopted by name before containers were tagged) is never deleted.
+        name = kind.container_name(ctx.settings)
+        message = (
+            f"Sync disabled. The {name!r} {KEPT_NOUN[kind_name]} was not created by this app, so it was left "
+            f"in place; only the {kept.items_removed} items this app added were removed from it."
+        )
+        log.warning(
+            "%s %s: untagged container kept, %d tagged items removed", key, kind_name, kept.items_removed
+        )
     await ctx.synclog.append(
         key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
     )

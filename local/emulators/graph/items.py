@@ -110,12 +110,31 @@ def _base(item: Item) -> dict[str, Any]:
     }
 
 
-def _expanded(item: Item, expand_ids: list[str]) -> dict[str, Any]:
+def _expanded(item: Item | Container, expand_ids: list[str]) -> dict[str, Any]:
     if not expand_ids:
         return {}
     wanted = {i.lower() for i in expand_ids}
     props = [{"id": k, "value": v} for k, v in item.extended.items() if k.lower() in wanted]
     return {"singleValueExtendedProperties": props}
+
+
+def container_extended(body: dict[str, Any]) -> dict[str, str]:
+    """The extended properties of a calendar/contactFolder create body (same shape and checks as items')."""
+    props = body.get("singleValueExtendedProperties")
+    if props is None:
+        return {}
+    if not isinstance(props, list) or any(not isinstance(p, dict) or "id" not in p for p in props):
+        raise bad_request("singleValueExtendedProperties must be a list of {id, value}.", "RequestBodyRead")
+    return {str(p["id"]): str(p.get("value", "")) for p in props}
+
+
+def expanded_container_view(
+    container: Container, owner: dict[str, Any], expand_ids: list[str]
+) -> dict[str, Any]:
+    """A container expanded with the extended properties asked for: `GET /calendars/{id}?$expand=
+    singleValueExtendedProperties($filter=id eq '...')` (api-reference/v1.0/api/singlevaluelegacyextended
+    property-get.md, "Get a calendar instance" / "Get a contactFolder instance")."""
+    return container_view(container, owner) | _expanded(container, expand_ids)
 
 
 def event_view(item: Item, owner: dict[str, Any], zone: str, expand_ids: list[str]) -> dict[str, Any]:

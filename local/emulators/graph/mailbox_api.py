@@ -18,7 +18,16 @@ from starlette.routing import BaseRoute, Route
 from .access import AccessControl
 from .delta import DEFAULT_PAGE_SIZE, DeltaBook
 from .errors import GraphError, bad_request, not_found
-from .items import check_event, clean_contact, clean_event, contact_view, container_view, event_view
+from .items import (
+    check_event,
+    clean_contact,
+    clean_event,
+    contact_view,
+    container_extended,
+    container_view,
+    event_view,
+    expanded_container_view,
+)
 from .odata import Query, apply_select
 from .store import CALENDAR, CONTACTS, Container, Item, Mailbox, Store
 from .timezones import preferred_zone, to_utc
@@ -124,12 +133,15 @@ class MailboxApi:
             name = body.get(KINDS[kind].container_name_field) if isinstance(body, dict) else None
             if not isinstance(name, str) or not name.strip():
                 raise bad_request(f"'{KINDS[kind].container_name_field}' is required.")
-            container = self.store.add_container(mailbox, kind, name)
+            extended = container_extended(body)
+            container = self.store.add_container(mailbox, kind, name, extended=extended)
             return JSONResponse(container_view(container, mailbox.user), status_code=201)
 
         async def get_container(request: Request) -> Response:
             mailbox = self.access.check(request, kind, write=False)
-            return JSONResponse(container_view(self._container(request, mailbox, kind), mailbox.user))
+            query = Query(request.query_params)
+            container = self._container(request, mailbox, kind)
+            return JSONResponse(expanded_container_view(container, mailbox.user, query.expand_ids))
 
         async def delete_container(request: Request) -> Response:
             mailbox = self.access.check(request, kind, write=True)
