@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sync_core.config import Settings, get_settings
 from sync_core.graph.auth import DelegatedCredential, app_credential
 from sync_core.graph.client import GraphClient
+from sync_core.graph.errors import AuthRequired
 from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.oauth import RecruitTokens
 from sync_core.recruit.tokens import InMemoryTokenSource
@@ -98,7 +99,7 @@ class EngineContext:
             # Re-checked at every token: an org removed from SSO_TENANTS (or moved to another tenant) loses
             # app-only access to its users' mailboxes at once, not at their next sign-in.
             if self.settings.sso_tenant_of(connection.org_id) != connection.microsoft_tenant_id:
-                raise NotConnected(f"{connection.key}: the org's tenant is no longer an SSO tenant")
+                raise AuthRequired(401, "sso_withdrawn", f"{connection.key}: the org is no longer an SSO org")
             credential = app_credential(connection.microsoft_tenant_id, self.settings)
             client = GraphClient(credential, self.settings)
             try:

@@ -9,7 +9,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Literal
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -143,6 +144,25 @@ class ConnectionRepository:
         table = await self._storage.table("connections")
         metadata = await table.upsert_entity(self._to_entity(connection), mode=UpdateMode.REPLACE)
         return connection.model_copy(update={"etag": etag_of(metadata)})
+
+    async def reseal(self, key: ConnectionKey) -> bool:
+        """Writes the row back unchanged but for its secrets, sealed under the current key; ETag-matched, so
+        a concurrent writer (a token refresh) wins and the row is simply resealed by that write. True if
+        written."""
+        current = await self.get(key)
+        if current is None or current.etag is None:
+            return False
+        table = await self._storage.table("connections")
+        try:
+            await table.update_entity(
+                self._to_entity(current),
+                mode=UpdateMode.REPLACE,
+                etag=current.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
+        except (ResourceModifiedError, ResourceNotFoundError):
+            return False
+        return True
 
     async def delete(self, key: ConnectionKey) -> None:
         table = await self._storage.table("connections")

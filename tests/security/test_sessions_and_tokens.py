@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from sync_core.config import Settings
-from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.context import EngineContext
+from sync_core.graph.errors import AuthRequired
 from sync_core.recruit import oauth as recruit_oauth
 from sync_core.recruit.errors import InvalidToken
 from sync_core.store.connections import Connection
@@ -81,7 +82,7 @@ async def test_an_sso_connection_gets_no_token_once_its_org_leaves_sso_tenants(
     assert alice is not None and alice.auth_mode == "sso"
     without_sso = EngineContext.create(stack_settings(stack).model_copy(update={"sso_tenants": ""}))
     try:
-        with pytest.raises(NotConnected):
+        with pytest.raises(AuthRequired):
             async with without_sso.graph(alice):
                 pass
     finally:
@@ -98,7 +99,7 @@ async def test_an_sso_connection_of_another_tenant_gets_no_token(
     moved = Connection(
         org_id=org_id, user_id="someone", auth_mode="sso", microsoft_user_id="u", microsoft_tenant_id="other"
     )
-    with pytest.raises(NotConnected):
+    with pytest.raises(AuthRequired):
         async with product.graph(moved):
             pass
 
