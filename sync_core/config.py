@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     # --- Secrets at rest ---
     token_encryption_keys: str = Field(
         default="",
-        description="`key_id:base64(32 bytes)` AES-GCM keys, comma-separated; all decrypt, the current one encrypts.",
+        description=(
+            "`key_id:base64(32 bytes)` AES-GCM keys, comma-separated; all decrypt, the current one encrypts."
+        ),
     )
     token_encryption_current_key: str = Field(
         default="",
