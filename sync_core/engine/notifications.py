@@ -223,7 +223,7 @@ async def recruit_callback(ctx: EngineContext, body: bytes) -> NotificationResul
         raise BadNotification("no token")
     if not isinstance(module, str) or not _MODULE.fullmatch(module):
         raise BadNotification("no module, or not a module name")
-    if operation is not None and operation not in RECRUIT_OPERATIONS:
+    if operation is not None and (not isinstance(operation, str) or operation not in RECRUIT_OPERATIONS):
         raise BadNotification("operation is not one of Zoho's")
     ids = _recruit_ids(callback.get("ids"))
     result = NotificationResult()
