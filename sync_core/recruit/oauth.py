@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sync_core.config import Settings, get_settings
 
@@ -37,8 +37,9 @@ HTTP_TIMEOUT = 20.0
 class RecruitTokens(BaseModel):
     """What a grant or refresh gives; `refresh_token` is kept from before on a refresh."""
 
-    access_token: str
-    refresh_token: str | None
+    # repr=False: tokens never reach a log line through a model's repr.
+    access_token: str = Field(repr=False)
+    refresh_token: str | None = Field(repr=False)
     expires_at: datetime
     api_domain: str | None = None
     accounts_server: str
