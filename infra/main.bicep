@@ -31,6 +31,7 @@ param zohoAccountsUrl string = 'https://accounts.zoho.com'
 param zohoApiBaseUrl string = 'https://recruit.zoho.com/recruit/v2'
 param publicBaseUrl string = ''
 param ssoTenants string = ''
+param tokenEncryptionCurrentKey string = ''
 @description('Signed-in user or pipeline (azd sets AZURE_PRINCIPAL_ID); may set Key Vault secrets.')
 param principalId string = ''
 param tablePrefix string = ''
@@ -68,6 +69,7 @@ module resources 'resources.bicep' = {
     zohoApiBaseUrl: zohoApiBaseUrl
     publicBaseUrl: publicBaseUrl
     ssoTenants: ssoTenants
+    tokenEncryptionCurrentKey: tokenEncryptionCurrentKey
     keyVaultAdminPrincipalId: principalId
     tablePrefix: tablePrefix
     settingOverrides: settingOverrides

@@ -55,6 +55,9 @@ param publicBaseUrl string = ''
 @description('SSO_TENANTS: `recruit_org_id=tenant_id` pairs, comma-separated, for orgs whose tenant gave admin consent.')
 param ssoTenants string = ''
 
+@description('TOKEN_ENCRYPTION_CURRENT_KEY: the key id that encrypts (empty: the first of TOKEN_ENCRYPTION_KEYS); set it to promote an appended key.')
+param tokenEncryptionCurrentKey string = ''
+
 @description('TABLE_PREFIX, letters and digits, when several deployments share one storage account.')
 param tablePrefix string = ''
 
@@ -208,6 +211,7 @@ var wiredSettings = {
   ZOHO_API_BASE_URL: zohoApiBaseUrl
   ZOHO_CLIENT_ID: zohoClientId
   SSO_TENANTS: ssoTenants
+  TOKEN_ENCRYPTION_CURRENT_KEY: tokenEncryptionCurrentKey
 }
 
 // Read by the Functions host itself (its logs and invocations) and by config.py (sync pass spans and metrics,

@@ -39,6 +39,8 @@ class AzuriteProcess:
     queue_port: int = 10001
     table_port: int = 10002
     in_memory: bool = False
+    # In its own session, a terminal's Ctrl-C does not reach it: the runner stops it last (local/run.py).
+    own_session: bool = False
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -62,7 +64,9 @@ class AzuriteProcess:
         ]  # fmt: skip
         args += ["--inMemoryPersistence"] if self.in_memory else ["--location", str(self.data_dir)]
         log = (self.data_dir / "azurite.log").open("ab")
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir)
+        self.process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir, start_new_session=self.own_session
+        )
         deadline = time.monotonic() + timeout
         while not all(_port_open(p) for p in (self.blob_port, self.queue_port, self.table_port)):
             if self.process.poll() is not None:

@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 from types import FrameType
+from typing import Protocol
 
 from local.azurite import AzuriteProcess
 from local.demo import demo_document, sso_tenants_setting
@@ -33,6 +34,7 @@ def main() -> int:
         _port("AZURITE_BLOB_PORT", 10000),
         _port("AZURITE_QUEUE_PORT", 10001),
         _port("AZURITE_TABLE_PORT", 10002),
+        own_session=True,
     )
     endpoints = Endpoints(
         storage_connection_string=azurite.connection_string,
@@ -51,15 +53,17 @@ def main() -> int:
             ["-m", "local.emulators.graph", "--port", str(graph_port), "--tls-port", str(graph_tls_port),
              "--tls-dir", str(STATE_DIR / "tls"), "--seed", str(ROOT / "local/seed/graph.json")],
             logs / "graph.log",
+            own_session=True,
         ),
         ChildProcess(
             "recruit emulator",
             ["-m", "local.emulators.recruit", "--port", str(recruit_port),
              "--seed", str(ROOT / "local/seed/recruit.json")],
             logs / "recruit.log",
+            own_session=True,
         ),
         ChildProcess("dev host", ["-m", "local.devhost", "--port", str(devhost_port)],
-                     logs / "devhost.log", env),
+                     logs / "devhost.log", env, own_session=True),
     ]  # fmt: skip
 
     stopping = False
@@ -97,9 +101,19 @@ def main() -> int:
         return 1
     finally:
         print("stopping ...", flush=True)
-        for child in reversed(children):
-            child.stop()
-        azurite.stop()
+        stop_in_order([children[2], children[0], children[1], azurite])
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+def stop_in_order(parts: list[Stoppable]) -> None:
+    """Stops each part, waiting for it, before the next: the dev host first, so a teardown it is carrying out
+    still reaches storage and the emulators; Azurite last. The children run in their own sessions, so a
+    terminal's Ctrl-C reaches only this process and cannot stop Azurite under the dev host's feet."""
+    for part in parts:
+        part.stop()
 
 
 if __name__ == "__main__":

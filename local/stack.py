@@ -117,6 +117,8 @@ class ChildProcess:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    # In its own session, a terminal's Ctrl-C reaches only the parent, which then stops children in order.
+    own_session: bool = False
 
     def start(self) -> ChildProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +129,7 @@ class ChildProcess:
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=self.own_session,
         )
         return self
 

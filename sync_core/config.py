@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,9 +35,27 @@ class Settings(BaseSettings):
     # --- Secrets at rest ---
     token_encryption_keys: str = Field(
         default="",
-        description="`key_id:base64(32 bytes)` AES-GCM keys, comma-separated; first encrypts, all decrypt.",
+        description=(
+            "`key_id:base64(32 bytes)` AES-GCM keys, comma-separated; all decrypt, the current one encrypts."
+        ),
     )
-    session_secret: str = Field(default="", description="HMAC key signing the Manage page session cookie.")
+    token_encryption_current_key: str = Field(
+        default="",
+        description="Id of the key in TOKEN_ENCRYPTION_KEYS that encrypts; empty means the first. Rotate by "
+        "appending a key everywhere first, then naming it here.",
+    )
+    session_secret: str = Field(
+        default="",
+        description="HMAC key signing the Manage page session cookie: at least 32 characters when set.",
+    )
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        # A short HMAC key can be guessed offline from one signed cookie.
+        if value and len(value) < 32:
+            raise ValueError("SESSION_SECRET must be at least 32 characters")
+        return value
 
     # --- Public address of this app (webhook URLs, OAuth redirect URIs) ---
     public_base_url: str = Field(

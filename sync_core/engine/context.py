@@ -13,6 +13,7 @@ from sync_core.config import Settings, get_settings
 from sync_core.engine.stores import ConnectionStore, LinkStore, SyncLogStore, SyncQueue, SyncStateStore
 from sync_core.graph.auth import DelegatedCredential, app_credential
 from sync_core.graph.client import GraphClient
+from sync_core.graph.errors import AuthRequired
 from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.oauth import RecruitTokens
 from sync_core.recruit.tokens import InMemoryTokenSource
@@ -23,6 +24,7 @@ from sync_core.store.links import LinkRepository
 from sync_core.store.oauth import OAuthStateRepository
 from sync_core.store.queues import QueueProducer
 from sync_core.store.routes import RouteRepository
+from sync_core.store.sessions import SessionRepository
 from sync_core.store.synclog import SyncLogRepository
 from sync_core.store.syncstate import SyncStateRepository
 
@@ -55,6 +57,7 @@ class EngineContext:
         self.links = LinkRepository(storage)
         self.routes = RouteRepository(storage)
         self.oauth_states = OAuthStateRepository(storage, self.secrets)
+        self.sessions = SessionRepository(storage)
         self.synclog = SyncLogRepository(storage)
         self.queues = QueueProducer(storage)
 
@@ -101,6 +104,10 @@ class EngineContext:
         if not connection.microsoft_user_id:
             raise NotConnected(f"{connection.key}: no Microsoft mailbox")
         if connection.auth_mode == "sso":
+            # Re-checked at every token: an org removed from SSO_TENANTS (or moved to another tenant) loses
+            # app-only access to its users' mailboxes at once, not at their next sign-in.
+            if self.settings.sso_tenant_of(connection.org_id) != connection.microsoft_tenant_id:
+                raise AuthRequired(401, "sso_withdrawn", f"{connection.key}: the org is no longer an SSO org")
             credential = app_credential(connection.microsoft_tenant_id, self.settings)
             client = GraphClient(credential, self.settings)
             try:

@@ -12,6 +12,7 @@ from sync_core.config import Settings
 from sync_core.domain.items import GraphChange, JsonValue, RecruitChange, RecruitRef
 from sync_core.engine.kinds import KindContext, KindName, Window
 from sync_core.graph.client import GraphClient
+from sync_core.graph.containers import Removal
 from sync_core.graph.paths import ItemKind
 from sync_core.recruit.event_codec import owner_id
 
@@ -34,7 +35,7 @@ class ContainerCalls:
 
     find_or_create: Callable[[GraphClient, str, str], Awaitable[str]]
     exists: Callable[[GraphClient, str, str], Awaitable[bool]]
-    delete: Callable[[GraphClient, str, str], Awaitable[None]]
+    delete: Callable[[GraphClient, str, str], Awaitable[Removal]]
 
 
 class KindBase:
@@ -102,8 +103,8 @@ class KindBase:
     async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool:
         return await self.container_calls.exists(graph, mailbox, container_id)
 
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None:
-        await self.container_calls.delete(graph, mailbox, container_id)
+    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> Removal:
+        return await self.container_calls.delete(graph, mailbox, container_id)
 
     def delta_window(self, now: datetime) -> Window | None:
         return None

@@ -16,6 +16,7 @@ from sync_core.config import Settings
 from sync_core.domain.items import FieldValues, GraphChange, RecruitChange
 from sync_core.domain.policy import SyncPolicy
 from sync_core.graph.client import GraphClient
+from sync_core.graph.containers import Removal
 from sync_core.graph.delta import DeltaRound
 from sync_core.graph.paths import ItemKind
 from sync_core.recruit.client import RecruitClient
@@ -59,7 +60,7 @@ class SyncKind(Protocol):
 
     async def container_exists(self, graph: GraphClient, mailbox: str, container_id: str) -> bool: ...
 
-    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> None: ...
+    async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> Removal: ...
 
     def subscription_resource(self, mailbox: str, container_id: str) -> str: ...
 

@@ -14,6 +14,7 @@ import uuid
 from azure.core.exceptions import ResourceNotFoundError
 
 from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.disconnect import finish_disconnect
 from sync_core.engine.kinds import KindName
 from sync_core.engine.registry import kind_for
 from sync_core.engine.subscriptions import (
@@ -22,6 +23,7 @@ from sync_core.engine.subscriptions import (
     remove_graph_subscription,
     remove_recruit_channel,
 )
+from sync_core.graph.containers import Removal
 from sync_core.graph.errors import AuthRequired, GraphError
 from sync_core.recruit.errors import InvalidToken, RecruitError, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
@@ -34,8 +36,11 @@ log = logging.getLogger(__name__)
 
 CONTAINER_DELETED = "container_deleted"
 USER_DISABLED = "user"
+KEPT_NOUN = {"calendar": "calendar", "contacts": "contact folder"}
 # How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
+# A teardown queues a check this long after it starts; a teardown a crash left unfinished resumes then.
+TEARDOWN_CHECK_SECONDS = 60
 LEASE_POLL_SECONDS = 0.25
 # Errors only the user can fix (consent withdrawn, token revoked): the state says so, nothing retries.
 NEEDS_USER = (AuthRequired, InvalidToken, ScopeMismatch, NotConnected)
@@ -45,8 +50,10 @@ async def handle(ctx: EngineContext, request: LifecycleRequest) -> None:
     key = ConnectionKey.parse(request.connection)
     if request.action == "enable":
         await enable(ctx, key, request.kind)
-    elif request.action in ("disable", "teardown"):
+    elif request.action == "disable":
         await teardown(ctx, key, request.kind, reason=USER_DISABLED)
+    elif request.action == "teardown":
+        await resume_teardown(ctx, key, request.kind)
     else:
         await recreate_subscription(ctx, key, request.kind)
 
@@ -156,17 +163,28 @@ async def teardown(
     if state is None:
         return
 
+    started = ctx.clock()
+
     def disabling(current: SyncState) -> SyncState | None:
-        return None if current.status == "disabling" else current.model_copy(update={"status": "disabling"})
+        return current.model_copy(update={"status": "disabling", "disabling_since": started})
 
     state = await ctx.syncstate.modify(key, kind_name, disabling)
+    # If this worker dies before the end, the check finds the kind still `disabling` and finishes the job.
+    await ctx.queues.send_lifecycle(
+        LifecycleRequest(connection=str(key), kind=kind_name, action="teardown"),
+        visibility_timeout=TEARDOWN_CHECK_SECONDS,
+    )
     connection = await ctx.connections.get(key)
     unreachable = ""
+    kept: Removal | None = None
     if connection is not None:
         try:
             async with ctx.graph(connection) as graph:
                 if state.container_id and reason != CONTAINER_DELETED:
-                    await kind.delete_container(graph, connection.microsoft_user_id, state.container_id)
+                    removal = await kind.delete_container(
+                        graph, connection.microsoft_user_id, state.container_id
+                    )
+                    kept = None if removal.container_deleted else removal
                 await remove_graph_subscription(ctx, connection, kind, graph)
         except (*NEEDS_USER, GraphError) as error:
             # Without access the calendar cannot be deleted; the subscription expires by itself.
@@ -191,9 +209,39 @@ async def teardown(
             await ctx.syncstate.release(held)  # a no-op after the reset, which clears the lease
     message = kind.container_deleted_message if reason == CONTAINER_DELETED else "Sync disabled"
     level = "warning" if reason == CONTAINER_DELETED else "info"
+    if kept is not None:
+        # A container we did not create (adopted by name before containers were tagged) is never deleted.
+        name = kind.container_name(ctx.settings)
+        message = (
+            f"Sync disabled. The {name!r} {KEPT_NOUN[kind_name]} was not created by this app, so it was left "
+            f"in place; only the {kept.items_removed} items this app added were removed from it."
+        )
+        log.warning(
+            "%s %s: untagged container kept, %d tagged items removed", key, kind_name, kept.items_removed
+        )
     await ctx.synclog.append(
         key, LogEntry(kind=kind_name, level=level, type="disable", message=message, at=ctx.clock())
     )
+    after = await ctx.syncstate.get(key, kind_name)
+    if after is not None and after.status == "connecting":
+        # Enable was pressed while this teardown ran: it starts now, on a clean slate.
+        await ctx.queues.send_lifecycle(
+            LifecycleRequest(connection=str(key), kind=kind_name, action="enable")
+        )
+    await finish_disconnect(ctx, key)
+
+
+async def resume_teardown(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> None:
+    """The check a teardown queues for itself: still `disabling` a minute after it began means the worker
+    running it died (a restart, a crash), so the teardown runs again; every step of it is idempotent."""
+    state = await ctx.syncstate.get(key, kind_name)
+    if state is None or state.status != "disabling":
+        return
+    since = state.disabling_since
+    if since is not None and (ctx.clock() - since).total_seconds() < TEARDOWN_CHECK_SECONDS:
+        return  # a newer teardown began meanwhile; it queued its own check
+    log.warning("%s %s: teardown left unfinished since %s: resuming it", key, kind_name, since)
+    await teardown(ctx, key, kind_name, reason=USER_DISABLED)
 
 
 async def _wait_for_lease(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) -> Lease | None:
@@ -215,6 +263,8 @@ async def _reset(
 ) -> None:
     def reset(current: SyncState) -> SyncState:
         fresh = SyncState(connection=key, kind=kind_name, mapping=current.mapping, etag=current.etag)
+        if current.enable_after_teardown:
+            fresh = fresh.model_copy(update={"status": "connecting"})
         if reason == CONTAINER_DELETED:
             message = kind_for(kind_name, ctx.settings).container_deleted_message
             return fresh.model_copy(

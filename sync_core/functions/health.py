@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import azure.functions as func
+
+from sync_core.functions.http import json_response
 
 bp = func.Blueprint()
 
@@ -15,8 +15,4 @@ async def health(req: func.HttpRequest) -> func.HttpResponse:
     from sync_core.store.health import storage_reachable
 
     ok = await storage_reachable(get_settings())
-    return func.HttpResponse(
-        json.dumps({"status": "ok" if ok else "storage unreachable"}),
-        status_code=200 if ok else 503,
-        mimetype="application/json",
-    )
+    return json_response({"status": "ok" if ok else "storage unreachable"}, 200 if ok else 503)

@@ -9,12 +9,17 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from sync_core.config import get_settings
 from sync_core.functions import session as sessions
+from sync_core.store.connections import ConnectionKey
+
+if TYPE_CHECKING:
+    from sync_core.engine.context import EngineContext
+    from sync_core.store.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
+    # Browsers ignore it on plain http (the local stack), and keep to https for a year once seen over TLS.
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -52,6 +59,11 @@ def json_response(body: Any, status: int = 200, set_cookies: Iterable[str] = ())
     return _response(json.dumps(body), status, "application/json", set_cookies)
 
 
+def text_response(body: str | None, status: int) -> func.HttpResponse:
+    """Plain text with the security headers (nosniff: a browser never runs an echoed token as a page)."""
+    return _response(body, status, "text/plain")
+
+
 def error_response(status: int, code: str, message: str) -> func.HttpResponse:
     return json_response({"error": {"code": code, "message": message}}, status)
 
@@ -60,14 +72,16 @@ def empty_response(status: int = 204, set_cookies: Iterable[str] = ()) -> func.H
     return _response(None, status, "text/plain", set_cookies)
 
 
-def html_page(title: str, message: str, status: int = 200) -> func.HttpResponse:
+def html_page(
+    title: str, message: str, status: int = 200, set_cookies: Iterable[str] = ()
+) -> func.HttpResponse:
     """A minimal page for browser navigations (OAuth callbacks); both texts are escaped."""
     document = (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(message)}</p><p><a href='/api/ui'>Back to the Manage page</a></p></body></html>"
     )
-    return _response(document, status, "text/html")
+    return _response(document, status, "text/html", set_cookies)
 
 
 def redirect(location: str, set_cookies: Iterable[str] = ()) -> func.HttpResponse:
@@ -79,10 +93,31 @@ def request_cookies(req: func.HttpRequest) -> dict[str, str]:
     return sessions.cookies_from_header(req.headers.get("Cookie"))
 
 
-def current_session(req: func.HttpRequest, now: datetime | None = None) -> sessions.Session | None:
-    """The valid session of the request, or None when the cookie is missing, tampered with or expired."""
+def session_store() -> SessionRepository:
+    """Where live sessions are kept (the sessions table); one function so unit tests can swap it."""
+    from sync_core.engine.context import get_context
+
+    return get_context().sessions
+
+
+async def start_session(ctx: EngineContext, key: ConnectionKey) -> list[str]:
+    """Starts a session for the connection, recorded server-side; returns its Set-Cookie values."""
+    settings = ctx.settings
+    cookie, session = sessions.issue(settings.session_secret, key.org_id, key.user_id, datetime.now(UTC))
+    await ctx.sessions.start(key, session.nonce, session.expires_at)
+    return sessions.set_cookie_headers(settings.session_secret, cookie, session, settings.public_base_url)
+
+
+async def current_session(req: func.HttpRequest, now: datetime | None = None) -> sessions.Session | None:
+    """The valid session of the request, or None when the cookie is missing, tampered with, expired, or
+    ended server-side (logout, disconnect): a copied cookie stops working when its session ends."""
     cookie = request_cookies(req).get(sessions.SESSION_COOKIE)
-    return sessions.read(get_settings().session_secret, cookie, now or datetime.now(UTC))
+    moment = now or datetime.now(UTC)
+    session = sessions.read(get_settings().session_secret, cookie, moment)
+    if session is None:
+        return None
+    key = ConnectionKey(org_id=session.org_id, user_id=session.user_id)
+    return session if await session_store().is_live(key, session.nonce, moment) else None
 
 
 def csrf_valid(req: func.HttpRequest, session: sessions.Session) -> bool:
@@ -116,7 +151,7 @@ def with_session(handler: SessionHandler) -> Handler:
     """Runs the handler only with a valid session (else 401) and, on unsafe methods, CSRF (else 403)."""
 
     async def endpoint(req: func.HttpRequest) -> func.HttpResponse:
-        session = current_session(req)
+        session = await current_session(req)
         if session is None:
             return error_response(401, "not_signed_in", "Sign in with Zoho first.")
         if req.method.upper() in UNSAFE_METHODS and not csrf_valid(req, session):

@@ -19,6 +19,12 @@ SESSION_COOKIE = "session"
 CSRF_COOKIE = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(hours=12)
+# The cookies that bind a pending sign-in to the browser that began it (engine/sign_in_flows.py).
+SIGN_IN_COOKIES = {"zoho": "signin_zoho", "microsoft": "signin_microsoft"}
+SIGN_IN_COOKIE_PATH = "/api/auth"
+SIGN_IN_COOKIE_LIFETIME = timedelta(minutes=10)
+# HMAC-SHA256 keys shorter than this are guessable offline from one cookie.
+MIN_SECRET_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,8 @@ def _unb64(text: str) -> bytes:
 
 
 def _mac(secret: str, purpose: str, payload: bytes) -> bytes:
-    if not secret:
-        raise ValueError("SESSION_SECRET is not set")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(f"SESSION_SECRET must be at least {MIN_SECRET_LENGTH} characters")
     return hmac.new(secret.encode(), purpose.encode() + b"\x00" + payload, hashlib.sha256).digest()
 
 
@@ -76,10 +82,13 @@ def csrf_token(secret: str, session: Session) -> str:
 
 
 def csrf_ok(secret: str, session: Session, header_value: str | None, cookie_value: str | None) -> bool:
-    expected = csrf_token(secret, session)
+    expected = csrf_token(secret, session).encode()
     if not header_value or not cookie_value:
         return False
-    return hmac.compare_digest(header_value, expected) and hmac.compare_digest(cookie_value, expected)
+    # Bytes, not str: compare_digest refuses non-ASCII text, and any header may hold some.
+    header = header_value.encode("utf-8", "surrogateescape")
+    cookie = cookie_value.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(header, expected) and hmac.compare_digest(cookie, expected)
 
 
 def cookies_from_header(header: str | None) -> dict[str, str]:
@@ -114,3 +123,19 @@ def clear_cookie_headers(public_base_url: str) -> list[str]:
         f"{SESSION_COOKIE}=; Path=/api; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
         f"{CSRF_COOKIE}=; Path=/api; Max-Age=0; SameSite=Lax{secure}",
     ]
+
+
+def sign_in_cookie_header(provider: str, value: str, public_base_url: str) -> str:
+    """Sets the cookie binding a sign-in to this browser: HttpOnly, only sent to /api/auth, for 10 minutes.
+
+    SameSite=Lax, not Strict: the provider's redirect back to us is a cross-site top-level navigation."""
+    max_age = int(SIGN_IN_COOKIE_LIFETIME.total_seconds())
+    secure = _secure_flag(public_base_url)
+    name = SIGN_IN_COOKIES[provider]
+    return f"{name}={value}; Path={SIGN_IN_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+
+
+def clear_sign_in_cookie_header(provider: str, public_base_url: str) -> str:
+    secure = _secure_flag(public_base_url)
+    name = SIGN_IN_COOKIES[provider]
+    return f"{name}=; Path={SIGN_IN_COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax{secure}"

@@ -33,47 +33,55 @@ def _unknown_kind() -> func.HttpResponse:
 @bp.route(route="me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def me(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine import account_views
+    from sync_core.engine.accounts import NotSignedIn
     from sync_core.engine.context import get_context
 
     try:
-        return json_response(await accounts.me_view(get_context(), _key(session)))
-    except accounts.NotSignedIn:
+        return json_response(await account_views.me_view(get_context(), _key(session)))
+    except NotSignedIn:
         return _not_signed_in()
 
 
 @bp.route(route="sync/{kind}/enable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def enable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine.accounts import NotSignedIn
     from sync_core.engine.context import get_context
+    from sync_core.engine.enablement import request_enable
+    from sync_core.engine.sign_in_flows import new_browser_binding
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
     if kind is None:
         return _unknown_kind()
+    ctx = get_context()
+    binding = new_browser_binding()
     try:
-        outcome = await accounts.request_enable(get_context(), _key(session), kind)
-    except accounts.NotSignedIn:
+        outcome = await request_enable(ctx, _key(session), kind, binding)
+    except NotSignedIn:
         return _not_signed_in()
-    except accounts.Busy as busy:
-        return error_response(409, "busy", str(busy))
     if outcome.redirect is not None:
-        return json_response({"redirect": outcome.redirect})
+        # Microsoft's callback must come back to this browser: it holds the binding cookie.
+        cookie = sessions.sign_in_cookie_header("microsoft", binding, ctx.settings.public_base_url)
+        return json_response(
+            {"redirect": outcome.redirect, "recruit_user": outcome.recruit_user}, 200, [cookie]
+        )
     return json_response({"status": outcome.status}, 202)
 
 
 @bp.route(route="sync/{kind}/disable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine.accounts import NotSignedIn
     from sync_core.engine.context import get_context
+    from sync_core.engine.enablement import request_disable
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
     if kind is None:
         return _unknown_kind()
     try:
-        status = await accounts.request_disable(get_context(), _key(session), kind)
-    except accounts.NotSignedIn:
+        status = await request_disable(get_context(), _key(session), kind)
+    except NotSignedIn:
         return _not_signed_in()
     return json_response({"status": status}, 202)
 
@@ -81,7 +89,7 @@ async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func
 @bp.route(route="sync/{kind}/log", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine import account_views
     from sync_core.engine.context import get_context
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
@@ -90,4 +98,4 @@ async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.Htt
     before = req.params.get("before") or None
     if before is not None and (len(before) > MAX_CURSOR_LENGTH or not before.replace("-", "").isalnum()):
         return error_response(400, "bad_cursor", "The `before` cursor is not one this API gave.")
-    return json_response(await accounts.log_view(get_context(), _key(session), kind, before))
+    return json_response(await account_views.log_view(get_context(), _key(session), kind, before))

@@ -1,6 +1,6 @@
-"""The renewal timer: every 5 minutes, keep subscriptions and channels alive and queue safety sweeps.
+"""The timers: every 5 minutes renewals (subscriptions, channels, safety sweeps), hourly key rotation.
 
-The work is in sync_core/engine/renewals.py; this only binds it to the schedule.
+The work is in sync_core/engine/renewals.py and key_rotation.py; this only binds it to the schedules.
 """
 
 from __future__ import annotations
@@ -20,3 +20,14 @@ async def renewals(timer: func.TimerRequest) -> None:
 
     ctx = get_context()
     await run_renewals(ctx, lambda name: kind_for(name, ctx.settings))
+
+
+KEY_ROTATION_SCHEDULE = "0 17 * * * *"  # hourly: rows sealed under an old key are resealed and counted
+
+
+@bp.timer_trigger(arg_name="timer", schedule=KEY_ROTATION_SCHEDULE, run_on_startup=False)
+async def key_rotation(timer: func.TimerRequest) -> None:
+    from sync_core.engine.context import get_context
+    from sync_core.engine.key_rotation import reencrypt_secrets
+
+    await reencrypt_secrets(get_context())

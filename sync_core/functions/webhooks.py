@@ -1,6 +1,7 @@
 """POST /api/webhooks/graph and /api/webhooks/recruit: validate, queue, answer 202 (no API call in here).
 
-Unknown or forged senders also get 202, so they learn nothing and the services do not retry; malformed → 400.
+Unknown or forged senders also get 202, so they learn nothing and the services do not retry; malformed or
+beyond the caps of engine/notifications.py → 400, decided before the body is read when its length says so.
 """
 
 from __future__ import annotations
@@ -8,7 +9,13 @@ from __future__ import annotations
 import azure.functions as func
 
 from sync_core.engine.context import EngineContext, get_context
-from sync_core.engine.notifications import BadNotification, graph_notifications, recruit_callback
+from sync_core.engine.notifications import (
+    MAX_BODY_BYTES,
+    BadNotification,
+    graph_notifications,
+    recruit_callback,
+)
+from sync_core.functions.http import text_response
 
 bp = func.Blueprint()
 
@@ -16,26 +23,38 @@ bp = func.Blueprint()
 MAX_VALIDATION_TOKEN = 1024
 
 
+def _declared_too_large(req: func.HttpRequest) -> bool:
+    """True when Content-Length announces more than the cap (or is not a length): no need to read it."""
+    declared = req.headers.get("Content-Length")
+    if declared is None:
+        return False
+    return not declared.strip().isdigit() or int(declared) > MAX_BODY_BYTES
+
+
 async def answer_graph(ctx: EngineContext, req: func.HttpRequest) -> func.HttpResponse:
     token = req.params.get("validationToken")
     if token is not None:
         # The subscription handshake: echo the (already URL-decoded) token as plain text within 10 s.
         if len(token) > MAX_VALIDATION_TOKEN:
-            return func.HttpResponse("validationToken too long", status_code=400, mimetype="text/plain")
-        return func.HttpResponse(token, status_code=200, mimetype="text/plain")
+            return text_response("validationToken too long", 400)
+        return text_response(token, 200)
+    if _declared_too_large(req):
+        return text_response("body too large", 400)
     try:
         await graph_notifications(ctx, req.get_body())
     except BadNotification as error:
-        return func.HttpResponse(str(error), status_code=400, mimetype="text/plain")
-    return func.HttpResponse(status_code=202)
+        return text_response(str(error), 400)
+    return text_response(None, 202)
 
 
 async def answer_recruit(ctx: EngineContext, req: func.HttpRequest) -> func.HttpResponse:
+    if _declared_too_large(req):
+        return text_response("body too large", 400)
     try:
         await recruit_callback(ctx, req.get_body())
     except BadNotification as error:
-        return func.HttpResponse(str(error), status_code=400, mimetype="text/plain")
-    return func.HttpResponse(status_code=202)
+        return text_response(str(error), 400)
+    return text_response(None, 202)
 
 
 @bp.route(route="webhooks/graph", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

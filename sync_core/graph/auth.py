@@ -167,15 +167,20 @@ class DelegatedCredential(AsyncTokenCredential):
 
 
 async def start_consent(
-    settings: Settings, redirect_uri: str, login_hint: str | None = None, state: str | None = None
+    settings: Settings,
+    redirect_uri: str,
+    login_hint: str | None = None,
+    state: str | None = None,
+    prompt: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The Microsoft sign-in URL and the flow to keep (encrypted) until the callback comes back."""
+    """The Microsoft sign-in URL and the flow to keep (encrypted) until the callback comes back; `prompt`
+    ("select_account") makes Microsoft show its account picker even when one account is signed in."""
 
     def initiate() -> dict[str, Any]:
         app = _msal_app(settings, None, _load_cache(None))
         return dict(
             app.initiate_auth_code_flow(
-                DELEGATED_SCOPES, redirect_uri=redirect_uri, state=state, login_hint=login_hint
+                DELEGATED_SCOPES, redirect_uri=redirect_uri, state=state, login_hint=login_hint, prompt=prompt
             )
         )
 

@@ -10,6 +10,7 @@ from contextlib import aclosing
 from datetime import datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -178,7 +179,8 @@ class RecruitClient:
     async def get_record(self, module: str, record_id: str) -> Record | None:
         """The record, or None when it does not exist (deleted, or never did)."""
         try:
-            response = await self._call("GET", f"/{module}/{record_id}")
+            # Ids come from callbacks and Outlook tags: quoted, so no id can name another path.
+            response = await self._call("GET", f"/{quote(module, safe='')}/{quote(record_id, safe='')}")
         except NotFound:
             return None
         except RecruitError as exc:

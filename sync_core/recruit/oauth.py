@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sync_core.config import Settings, get_settings
 
@@ -43,8 +43,9 @@ HTTP_TIMEOUT = 20.0
 class RecruitTokens(BaseModel):
     """What a grant or refresh gives; `refresh_token` is kept from before on a refresh."""
 
-    access_token: str
-    refresh_token: str | None
+    # repr=False: tokens never reach a log line through a model's repr.
+    access_token: str = Field(repr=False)
+    refresh_token: str | None = Field(repr=False)
     expires_at: datetime
     api_domain: str | None = None
     accounts_server: str
@@ -187,3 +188,30 @@ async def refresh(
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
     body = await _token_call(accounts_server, form, settings, http)
     return _tokens(body, accounts_server, refresh_token)
+
+
+REVOKE_PATH = "/oauth/v2/token/revoke"
+
+
+async def revoke(
+    accounts_server: str,
+    refresh_token: str,
+    *,
+    settings: Settings | None = None,
+    http: httpx.AsyncClient | None = None,
+) -> bool:
+    """Revokes a refresh token (and the access tokens made from it) at the user's data centre: Zoho's
+    "Revoke refresh token" call, `POST {accounts}/oauth/v2/token/revoke?token=...`. False when Zoho no longer
+    knows the token (already revoked); other failures raise."""
+    settings = settings or get_settings()
+    origin = trusted_accounts_server(accounts_server, settings)
+    if http is None:
+        async with new_http_client(HTTP_TIMEOUT) as own:
+            response = await own.post(origin + REVOKE_PATH, params={"token": refresh_token})
+    else:
+        response = await http.post(origin + REVOKE_PATH, params={"token": refresh_token})
+    if response.status_code == 400:
+        return False
+    if response.status_code >= 300:
+        raise RecruitError("REVOKE_FAILED", f"HTTP {response.status_code}", None, response.status_code)
+    return True

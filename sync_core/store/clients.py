@@ -17,7 +17,7 @@ from azure.storage.queue.aio import QueueClient, QueueServiceClient
 
 from sync_core.config import Settings
 
-TableName = Literal["connections", "syncstate", "links", "routes", "oauth", "synclog"]
+TableName = Literal["connections", "syncstate", "links", "routes", "oauth", "synclog", "sessions"]
 
 
 class StorageContext:

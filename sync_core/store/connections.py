@@ -9,9 +9,10 @@ import json
 from collections.abc import AsyncIterator
 from typing import Literal
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from . import keys
 from .clients import StorageContext
@@ -38,8 +39,9 @@ class ConnectionKey(BaseModel):
 
 
 class RecruitToken(BaseModel):
-    refresh_token: str
-    access_token: str = ""
+    # repr=False: a token must never reach a log line through a model's repr.
+    refresh_token: str = Field(repr=False)
+    access_token: str = Field(default="", repr=False)
     expires_at: AwareDatetime | None = None
 
 
@@ -57,6 +59,8 @@ class _ConnectionFields(BaseModel):
     microsoft_user_id: str = ""
     microsoft_email: str = ""
     auth_mode: AuthMode = "delegated"
+    # "Disconnect" was asked: once both kinds are torn down, the tokens are revoked and the row deleted.
+    disconnecting: bool = False
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
 
@@ -66,8 +70,8 @@ class Connection(_ConnectionFields):
 
     org_id: str
     user_id: str
-    recruit_token: RecruitToken | None = None
-    msal_cache: str | None = None
+    recruit_token: RecruitToken | None = Field(default=None, repr=False)
+    msal_cache: str | None = Field(default=None, repr=False)
     etag: str | None = None
 
     @property
@@ -140,6 +144,25 @@ class ConnectionRepository:
         table = await self._storage.table("connections")
         metadata = await table.upsert_entity(self._to_entity(connection), mode=UpdateMode.REPLACE)
         return connection.model_copy(update={"etag": etag_of(metadata)})
+
+    async def reseal(self, key: ConnectionKey) -> bool:
+        """Writes the row back unchanged but for its secrets, sealed under the current key; ETag-matched, so
+        a concurrent writer (a token refresh) wins and the row is simply resealed by that write. True if
+        written."""
+        current = await self.get(key)
+        if current is None or current.etag is None:
+            return False
+        table = await self._storage.table("connections")
+        try:
+            await table.update_entity(
+                self._to_entity(current),
+                mode=UpdateMode.REPLACE,
+                etag=current.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
+        except (ResourceModifiedError, ResourceNotFoundError):
+            return False
+        return True
 
     async def delete(self, key: ConnectionKey) -> None:
         table = await self._storage.table("connections")

@@ -32,14 +32,19 @@ def _b64d(text: str) -> bytes:
 class SecretBox:
     """Encrypts with the first key, decrypts with any configured key."""
 
-    def __init__(self, keys: list[tuple[str, bytes]]) -> None:
+    def __init__(self, keys: list[tuple[str, bytes]], current: str = "") -> None:
         for key_id, key in keys:
             if not _KEY_ID.match(key_id):
                 raise SecretKeyInvalid(f"key id {key_id!r} must be 1-32 letters, digits, '-' or '_'")
             if len(key) != 32:
                 raise SecretKeyInvalid(f"key {key_id!r} is {len(key)} bytes; AES-256 needs 32")
         self._keys = {key_id: AESGCM(key) for key_id, key in keys}
-        self._current = keys[0][0] if keys else None
+        if current and current not in self._keys:
+            raise SecretKeyInvalid(
+                f"TOKEN_ENCRYPTION_CURRENT_KEY {current!r} is not in TOKEN_ENCRYPTION_KEYS"
+            )
+        # The encrypting key: named explicitly (rotation: append everywhere, then promote), else the first.
+        self._current = current or (keys[0][0] if keys else None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SecretBox:
@@ -50,7 +55,7 @@ class SecretBox:
             except (binascii.Error, ValueError):
                 raise SecretKeyInvalid(f"key {key_id!r} is not base64") from None
             keys.append((key_id, raw))
-        return cls(keys)
+        return cls(keys, settings.token_encryption_current_key)
 
     @property
     def current_key_id(self) -> str:
@@ -83,6 +88,11 @@ class SecretBox:
 
     def decrypt_text(self, value: str, aad: str) -> str:
         return self.decrypt(value, aad).decode("utf-8")
+
+    @staticmethod
+    def key_id_of(value: str) -> str:
+        """The id of the key a stored value was sealed with."""
+        return value.split(".", 1)[0]
 
     def needs_rotation(self, value: str) -> bool:
         """True when the value was sealed with a key other than the current one."""

@@ -57,6 +57,10 @@ class _SyncStateFields(BaseModel):
     lease_owner: str = ""
     lease_expires: AwareDatetime | None = None
     pending: bool = False
+    # Enable pressed while the kind was still `disabling`: the teardown starts the enable when it is done.
+    enable_after_teardown: bool = False
+    # When the current teardown began: a teardown left unfinished by a crash is resumed by the timer.
+    disabling_since: AwareDatetime | None = None
 
 
 class SyncState(_SyncStateFields):

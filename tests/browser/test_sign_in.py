@@ -47,3 +47,27 @@ def test_sign_out_returns_to_sign_in(page: Page, fresh_stack: Stack) -> None:
     expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
     page.reload()
     expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
+
+
+def test_after_microsoft_sign_in_the_page_names_the_mailbox_and_the_recruit_user(
+    page: Page, fresh_stack: Stack
+) -> None:
+    sign_in(page, fresh_stack, NON_SSO_USER)
+
+    page.get_by_role("article", name="Calendar").get_by_role("button", name="Enable").click()
+
+    info = page.get_by_role("status").filter(has_text="is now connected to")
+    expect(info).to_contain_text(f"Microsoft 365 mailbox {NON_SSO_USER}")
+    expect(info).to_contain_text(f"Zoho Recruit user {NON_SSO_USER}")
+
+
+def test_disconnect_asks_first_then_signs_out_and_forgets_the_user(page: Page, fresh_stack: Stack) -> None:
+    sign_in(page, fresh_stack, NON_SSO_USER)
+
+    page.get_by_role("button", name="Disconnect").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("access to your Zoho and Microsoft accounts is removed")
+    dialog.get_by_role("button", name="Disconnect").click()
+
+    expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
+    assert page.request.get(fresh_stack.url("/api/me")).status == 401

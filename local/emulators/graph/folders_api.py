@@ -20,6 +20,7 @@ from starlette.responses import Response
 from .access import AccessControl
 from .entities import container_view, mailbox_settings_view, user_view
 from .errors import bad_request
+from .item_views import container_extended, expanded_properties
 from .odata import Query, apply_select, page
 from .respond import read_json, respond
 from .store import CALENDAR, Container, Mailbox, Store
@@ -98,15 +99,22 @@ class FoldersApi:
             name = _name(body, kind, required=True)
             assert name is not None
             props = _props(body, kind)
-            container = self.store.add_container(mailbox, kind, name)
+            extended = container_extended(body)
+            container = self.store.add_container(mailbox, kind, name, extended=extended)
             container.props.update(props)
             view = container_view(container, mailbox)
             return respond(request, mailbox.id, view, 201, entity=True)
 
         async def get_container(request: Request) -> Response:
             mailbox = self.access.check(request, kind, write=False)
-            select = Query(request.query_params).select
-            view = apply_select(container_view(self._container(request, mailbox, kind), mailbox), select)
+            query = Query(request.query_params)
+            select = query.select
+            container = self._container(request, mailbox, kind)
+            # `$expand=singleValueExtendedProperties($filter=id eq '...')` on a calendar or contactFolder
+            # (singlevaluelegacyextendedproperty-get.md, "Get a calendar / contactFolder instance").
+            view = apply_select(
+                container_view(container, mailbox) | expanded_properties(container, query.expand_ids), select
+            )
             return respond(request, mailbox.id, view, select=select)
 
         async def update_container(request: Request) -> Response:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .bodies import preview, rendered_body, stored_body
+from .errors import bad_request
 from .items import CONTACT_FIELDS
 from .store import Container, Item
 from .timezones import render
@@ -37,7 +38,19 @@ def _base(item: Item) -> dict[str, Any]:
     }
 
 
-def _expanded(item: Item, expand_ids: list[str]) -> dict[str, Any]:
+def container_extended(body: Any) -> dict[str, str]:
+    """The extended properties of a calendar/contactFolder create body: Graph supports them on both
+    (api-reference/v1.0/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties.md,
+    "Create ... in a new calendar / contactFolder")."""
+    props = body.get("singleValueExtendedProperties") if isinstance(body, dict) else None
+    if props is None:
+        return {}
+    if not isinstance(props, list) or any(not isinstance(p, dict) or "id" not in p for p in props):
+        raise bad_request("singleValueExtendedProperties must be a list of {id, value}.", "RequestBodyRead")
+    return {str(p["id"]): str(p.get("value", "")) for p in props}
+
+
+def expanded_properties(item: Item | Container, expand_ids: list[str]) -> dict[str, Any]:
     if not expand_ids:
         return {}
     wanted = {i.lower() for i in expand_ids}
@@ -126,7 +139,7 @@ def event_view(
             "emailAddress": {"name": owner.get("displayName", ""), "address": owner.get("mail", "")}
         },
     }
-    return view | _expanded(item, expand_ids)
+    return view | expanded_properties(item, expand_ids)
 
 
 def contact_view(item: Item, container: Container, expand_ids: list[str]) -> dict[str, Any]:
@@ -139,4 +152,4 @@ def contact_view(item: Item, container: Container, expand_ids: list[str]) -> dic
         view[key] = fields.get(key, [])
     for key in sorted(CONTACT_FIELDS - set(view) - {"singleValueExtendedProperties"}):
         view[key] = fields.get(key, {} if key.endswith("Address") else None)
-    return view | _expanded(item, expand_ids)
+    return view | expanded_properties(item, expand_ids)

@@ -58,8 +58,10 @@ class Container:
     is_default: bool
     change_key: str
     items: dict[str, Item] = field(default_factory=dict)
-    # Writable properties other than the name (a calendar's color), as last written.
-    props: dict[str, Any] = field(default_factory=dict)
+    # Single-value extended properties set when the container was created (id -> value): Graph supports them
+    # on calendar and contactFolder (api-reference/v1.0/api/singlevaluelegacyextendedproperty-post-
+    # singlevalueextendedproperties.md, "Create ... in a new calendar / contactFolder").
+    extended: dict[str, str] = field(default_factory=dict)
     # (seq, item id) of deleted items, for delta.
     tombstones: list[tuple[int, str]] = field(default_factory=list)
 
@@ -159,15 +161,17 @@ class Store:
 
     # --- containers ---
 
-    @staticmethod
-    def _check_name_free(mailbox: Mailbox, kind: str, name: str, keep: Container | None = None) -> None:
-        for existing in mailbox.containers.values():
-            if existing is not keep and existing.kind == kind and existing.name.lower() == name.lower():
-                raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
-
-    def add_container(self, mailbox: Mailbox, kind: str, name: str, is_default: bool = False) -> Container:
+    def add_container(
+        self,
+        mailbox: Mailbox,
+        kind: str,
+        name: str,
+        is_default: bool = False,
+        extended: dict[str, str] | None = None,
+    ) -> Container:
         self._check_name_free(mailbox, kind, name)
         container = Container(new_id("AAMkAGI"), kind, name, is_default, new_change_key())
+        container.extended = dict(extended or {})
         mailbox.containers[container.id] = container
         return container
 

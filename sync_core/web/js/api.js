@@ -37,6 +37,7 @@ async function call(method, path, body) {
 export const api = {
   me: () => call("GET", "/api/me"),
   logout: () => call("POST", "/api/auth/logout"),
+  disconnect: () => call("POST", "/api/auth/disconnect"),
   enable: (kind) => call("POST", `/api/sync/${kind}/enable`),
   disable: (kind) => call("POST", `/api/sync/${kind}/disable`),
   // `before` is the `next` cursor of the previous page.

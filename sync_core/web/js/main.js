@@ -22,6 +22,7 @@ const state = {
   fastUntil: 0,
   refreshing: null,
   signedIn: false,
+  justConnectedMicrosoft: false,
 };
 
 const byId = (id) => document.getElementById(id);
@@ -47,6 +48,15 @@ function showHeader(me) {
   byId("who-org").textContent = org.name || "";
   byId("sso-badge").hidden = !me.sso;
   byId("who").hidden = false;
+  if (state.justConnectedMicrosoft && me.microsoft) {
+    // Says which mailbox went to which Recruit user, so a consent completed by mistake is noticed at once.
+    state.justConnectedMicrosoft = false;
+    const info = byId("page-info");
+    info.textContent =
+      `Microsoft 365 mailbox ${me.microsoft.email} is now connected to ` +
+      `Zoho Recruit user ${user.email || user.name || ""}. If that is not right, use Disconnect.`;
+    info.hidden = false;
+  }
 }
 
 function ensureCards() {
@@ -200,6 +210,26 @@ async function disable(kind) {
   actionFailed(kind, answer, "disable sync");
 }
 
+async function disconnectAll() {
+  showPageError("");
+  const confirmed = await confirmAction({
+    title: "Disconnect this app?",
+    text:
+      "Calendar and contacts sync are turned off, the calendar and contact folder this app created are " +
+      "deleted from Outlook, and the app's access to your Zoho and Microsoft accounts is removed. " +
+      "Your Recruit records are not changed.",
+    confirmLabel: "Disconnect",
+  });
+  if (!confirmed) return;
+  const answer = await api.disconnect();
+  if (answer.status >= 200 && answer.status < 300) {
+    clearTimeout(state.timer);
+    showSignIn();
+    return;
+  }
+  showPageError(problem(answer, "disconnect"));
+}
+
 async function signOut() {
   try {
     await api.logout();
@@ -222,6 +252,7 @@ const RETURNED_ERRORS = {
 function showReturnedError() {
   const params = new URLSearchParams(window.location.search);
   const code = params.get("error");
+  state.justConnectedMicrosoft = params.get("connected") === "microsoft";
   if (code) {
     const provider = code.startsWith("microsoft_") ? "Microsoft" : code.startsWith("zoho_") ? "Zoho" : "";
     const reason = RETURNED_ERRORS[code.replace(/^(microsoft|zoho)_/, "")] || "something went wrong. Try again.";
@@ -234,6 +265,7 @@ function start() {
   setUpConfirm();
   setUpMapping();
   byId("sign-out").addEventListener("click", signOut);
+  byId("disconnect").addEventListener("click", disconnectAll);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && state.signedIn) refresh();
   });

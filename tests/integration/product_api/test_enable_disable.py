@@ -16,7 +16,7 @@ from sync_core.engine.context import EngineContext
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.polling import poll_async
 
-from .conftest import csrf_headers, key_of, sign_in
+from .conftest import csrf_headers, key_of, lifecycle_messages, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +116,7 @@ async def test_microsoft_sign_in_comes_back_to_the_manage_page_and_starts_the_en
     callback = await browser.get(approved.headers["location"])
 
     assert callback.status_code == 302
-    assert callback.headers["location"] == "/api/ui"
+    assert callback.headers["location"] == "/api/ui?connected=microsoft"
     me = (await browser.get("/api/me")).json()
     assert me["microsoft"] == {"email": BOB}
     await until_status(browser, "contacts", "active")
@@ -196,7 +196,7 @@ async def test_an_unknown_kind_is_404(browser: httpx.AsyncClient, product: Engin
         assert response.status_code == 404, path
 
 
-async def test_enabling_while_a_disable_is_in_progress_is_409(
+async def test_enabling_while_a_disable_is_in_progress_waits_for_the_teardown(
     browser: httpx.AsyncClient, product: EngineContext
 ) -> None:
     await sign_in(browser, ALICE)
@@ -207,5 +207,8 @@ async def test_enabling_while_a_disable_is_in_progress_is_409(
 
     response = await browser.post("/api/sync/calendar/enable", headers=csrf_headers(browser))
 
-    assert response.status_code == 409
-    assert (await browser.get("/api/me")).json()["calendar"]["status"] == "disabling"
+    assert response.status_code == 202
+    assert response.json() == {"status": "disabling"}
+    state = await product.syncstate.get(key_of(ALICE), "calendar")
+    assert state is not None and state.status == "disabling" and state.enable_after_teardown
+    assert await lifecycle_messages(product) == []  # the teardown queues the enable when it is done

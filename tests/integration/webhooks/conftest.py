@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from local.emulators.kit.serve import Listener, ServerThread, free_port
-from local.stack import LocalSecrets
+from local.stack import LocalSecrets, demo_sso_tenants
 from sync_core.config import Settings
 from sync_core.engine.calendar_kind import CalendarKind
 from sync_core.engine.contacts_kind import ContactsKind
@@ -77,6 +77,8 @@ def make_settings(
         zoho_api_base_url=recruit.api_base,
         zoho_client_id=recruit.seed["client"]["client_id"],
         zoho_client_secret=recruit.seed["client"]["client_secret"],
+        # The connections below are SSO connections: their org must be listed, as on the product's stack.
+        sso_tenants=demo_sso_tenants(),
     )
 
 

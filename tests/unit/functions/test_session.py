@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sync_core.functions import session
 
-SECRET = "test-secret"
+SECRET = "test-secret-of-at-least-thirty-two-characters"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 

@@ -1,0 +1,66 @@
+"""What the Manage page reads: the `/api/me` document and pages of the sync log.
+
+Views only: nothing here writes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sync_core.engine.accounts import KINDS, connection_of
+from sync_core.engine.context import EngineContext
+from sync_core.engine.enablement import microsoft_ready
+from sync_core.store.connections import ConnectionKey
+from sync_core.store.syncstate import Kind, SyncState
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def kind_view(state: SyncState) -> dict[str, Any]:
+    """What the Manage page shows for one kind (`K` in DESIGN.md's `/api/me`)."""
+    last_error = None
+    if state.last_error_code or state.last_error_message:
+        last_error = {"code": state.last_error_code, "message": state.last_error_message}
+    return {
+        "status": state.status,
+        "progress": {"done": state.initial_done, "total": state.initial_total},
+        "counts": dict(state.counters),
+        "last_sync": _iso(state.last_sync),
+        "last_error": last_error,
+    }
+
+
+async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
+    """The `/api/me` document for the signed-in user."""
+    connection = await connection_of(ctx, key)
+    kinds: dict[str, Any] = {}
+    for kind in KINDS:
+        state = await ctx.syncstate.get(key, kind) or SyncState(connection=key, kind=kind)
+        kinds[kind] = kind_view(state)
+    microsoft = {"email": connection.microsoft_email} if microsoft_ready(connection, ctx.settings) else None
+    return {
+        "user": {
+            "id": connection.user_id,
+            "name": connection.name,
+            "email": connection.email,
+            "time_zone": connection.time_zone,
+        },
+        "org": {"id": connection.org_id, "name": connection.org_name},
+        "sso": connection.auth_mode == "sso",
+        "microsoft": microsoft,
+        **kinds,
+    }
+
+
+async def log_view(
+    ctx: EngineContext, key: ConnectionKey, kind: Kind, before: str | None, limit: int = 50
+) -> dict[str, Any]:
+    """One page of the connection's sync log for a kind, newest first, and the cursor of the next page."""
+    page = await ctx.synclog.recent(key, kind=kind, limit=limit, before=before or None)
+    return {
+        "entries": [entry.model_dump(mode="json") for entry in page.entries],
+        "next": page.next_cursor,
+    }
