@@ -3,8 +3,6 @@ folder are never adopted, synced or deleted; ours gets a free name and is the on
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -12,6 +10,7 @@ import httpx
 
 from sync_core.engine.context import EngineContext
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import csrf_headers, sign_in
@@ -22,14 +21,7 @@ T = TypeVar("T")
 
 
 async def eventually(read: Callable[[], Awaitable[T]], done: Callable[[T], bool], what: str) -> T:
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
-        value = await read()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}; last seen: {value!r}"[:2000])
-        await asyncio.sleep(0.25)
+    return await poll_async(read, done, what, seconds=DEADLINE_SECONDS)
 
 
 class Outlook:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.e2e.calendar.conftest import Outlook, enable_calendar, eventually, until_active
+from tests.e2e.calendar.conftest import Outlook, enable_calendar, until_active
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
+from tests.fixtures.polling import poll
 from tests.fixtures.recruit_emulator import RecruitEmulator
 
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
@@ -50,4 +51,4 @@ def test_calendar_sync_works_with_every_unconfirmed_recruit_behaviour_off(
         [t for t in before if t not in (renamed["Event_Title"], deleted["Event_Title"])]
         + ["Made with everything off", "Renamed with everything off"]
     )
-    eventually(outlook.subjects, lambda subjects: subjects == expected, "Outlook to follow Recruit")
+    poll(outlook.subjects, lambda subjects: subjects == expected, "Outlook to follow Recruit")
