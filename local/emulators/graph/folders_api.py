@@ -51,8 +51,8 @@ def _props(body: Any, kind: str) -> dict[str, Any]:
         raise bad_request("The request body must be a JSON object.", "RequestBodyRead")
     props: dict[str, Any] = {}
     for key, value in body.items():
-        if key.startswith("@odata") or key == NAME_FIELD[kind]:
-            continue
+        if key.startswith("@odata") or key in (NAME_FIELD[kind], "singleValueExtendedProperties"):
+            continue  # extended properties: `container_extended`
         if key not in WRITABLE[kind]:
             raise bad_request(
                 f"The property '{key}' does not exist or cannot be written on this folder.", "RequestBodyRead"
@@ -122,6 +122,9 @@ class FoldersApi:
             container = self._container(request, mailbox, kind)
             body = await read_json(request)
             props = _props(body, kind)
+            # PATCH can add extended properties to an existing calendar or contactFolder
+            # (singlevaluelegacyextendedproperty-post-singlevalueextendedproperties.md).
+            container.extended.update(container_extended(body))
             self.store.update_container(mailbox, container, _name(body, kind, required=False), props)
             return respond(request, mailbox.id, container_view(container, mailbox))
 

@@ -58,6 +58,8 @@ class Container:
     is_default: bool
     change_key: str
     items: dict[str, Item] = field(default_factory=dict)
+    # Writable properties other than the name (a calendar's color), as last written.
+    props: dict[str, Any] = field(default_factory=dict)
     # Single-value extended properties set when the container was created (id -> value): Graph supports them
     # on calendar and contactFolder (api-reference/v1.0/api/singlevaluelegacyextendedproperty-post-
     # singlevalueextendedproperties.md, "Create ... in a new calendar / contactFolder").
@@ -160,6 +162,12 @@ class Store:
         return None
 
     # --- containers ---
+
+    @staticmethod
+    def _check_name_free(mailbox: Mailbox, kind: str, name: str, keep: Container | None = None) -> None:
+        for existing in mailbox.containers.values():
+            if existing is not keep and existing.kind == kind and existing.name.lower() == name.lower():
+                raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
 
     def add_container(
         self,
