@@ -9,7 +9,7 @@ import sync_core.domain
 DOMAIN = Path(sync_core.domain.__file__).parent
 # Maintained libraries the domain uses instead of own parsers (issue 14): pure converters, no I/O of their own
 # beyond reading their packaged data.
-PURE_LIBRARIES = {"dateutil", "tzlocal", "inscriptis", "lxml"}
+PURE_LIBRARIES = {"dateutil", "tzlocal", "inscriptis", "lxml", "regex"}
 IO_MODULES = {"os", "io", "socket", "asyncio", "subprocess", "pathlib", "shutil", "http", "urllib", "random"}
 
 
