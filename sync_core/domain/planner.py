@@ -6,8 +6,9 @@ Echo suppression, 3-way merge, delete rules, crash-safe adoption (DESIGN.md "Ech
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sync_core.domain.actions import (
     Action,
@@ -35,6 +36,7 @@ from sync_core.domain.items import (
     RecruitChange,
     RecruitRef,
 )
+from sync_core.domain.list_slots import aligned
 from sync_core.domain.merge import merge3
 from sync_core.domain.pair_values import (
     agreed,
@@ -50,6 +52,7 @@ from sync_core.domain.pair_values import (
 from sync_core.domain.policy import SyncPolicy
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+_C = TypeVar("_C", RecruitChange, GraphChange)
 
 
 def plan(
@@ -120,6 +123,7 @@ class _Planner:
         ref, module = link.recruit, link.recruit.module
         names = self.policy.names(module)
         snapshot = project(link.snapshot, names)
+        recruit, graph = self._aligned(recruit, snapshot), self._aligned(graph, snapshot)
         if recruit is not None and recruit.gone:
             # A Recruit deletion (or loss of scope) always removes the Outlook copy, edited or not.
             # Out of scope is not deleted: the record may come back in scope with a newer edit.
@@ -298,7 +302,7 @@ class _Planner:
         link = Link(
             recruit.ref, graph.graph_id, fingerprint(agreed, names), agreed, recruit.modified, graph.modified
         )
-        patch = differing(agreed, graph.fields, names)
+        patch = differing(agreed, aligned(graph.fields, agreed, self.policy.list_groups), names)
         if patch:
             self.actions.append(UpdateGraph(graph.graph_id, patch, link))
         else:
@@ -342,6 +346,12 @@ class _Planner:
             fields = project(recruit.fields, names)
             link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
             self.actions.append(CreateInGraph(recruit.ref, fields, link, transaction_id(key)))
+
+    def _aligned(self, change: _C | None, snapshot: dict[str, JsonValue]) -> _C | None:
+        """A list the same as the snapshot's but for gaps is no edit: it takes the snapshot's slots."""
+        if change is None or change.fields is None or not self.policy.list_groups:
+            return change
+        return replace(change, fields=aligned(change.fields, snapshot, self.policy.list_groups))
 
     def _r_names(self, module: str) -> tuple[str, ...]:
         return self.policy.recruit_editable(module)

@@ -31,11 +31,13 @@ class FieldRule:
 @dataclass(frozen=True)
 class SyncPolicy:
     """`create_module`: the module new Outlook items become. `never_delete_modules`: deleted in Outlook means
-    unlinked and logged, never deleted in Recruit (Interviews)."""
+    unlinked and logged, never deleted in Recruit (Interviews). `list_groups`: the slot fields of one list
+    each (a contact's `emailAddresses[1]`, `[2]`), compared as lists without gaps (`list_slots.py`)."""
 
     fields: tuple[FieldRule, ...]
     create_module: str
     never_delete_modules: frozenset[str] = frozenset()
+    list_groups: tuple[tuple[str, ...], ...] = ()
 
     def names(self, module: str) -> tuple[str, ...]:
         """Every field items of `module` sync: the extent of a link's snapshot."""
