@@ -248,6 +248,7 @@ async def _graph_writes(
     scope: PassScope, actions: Sequence[GraphWrite], writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
     kind, ctx, mailbox = scope.kind, scope.kind_ctx, scope.mailbox
+    current = await _current_items(scope, [a for a in actions if isinstance(a, UpdateGraph)], outcome)
     planned: list[tuple[GraphWrite, BatchRequest]] = []
     for action in actions:
         if isinstance(action, CreateInGraph):
@@ -264,8 +265,11 @@ async def _graph_writes(
             pair = action.link_after.recruit_key if action.link_after else None
             if pair is not None and pair in outcome.failed_recruit_keys:
                 continue  # its Recruit half failed: storing the merged link now would lose that edit
+            if kind.update_reads and action.graph_id not in current:
+                continue  # could not be read: a write without it would drop what only Outlook holds
             snapshot = action.link_after.snapshot if action.link_after else None
-            body = kind.to_graph(_with_groups(scope, action.fields, snapshot), ctx)
+            fields = _with_groups(scope, action.fields, snapshot)
+            body = kind.to_graph_update(fields, ctx, current.get(action.graph_id))
             url = item_path(mailbox, kind.graph_item_kind, action.graph_id)
             planned.append((action, BatchRequest("PATCH", url, body)))
         else:
@@ -276,6 +280,34 @@ async def _graph_writes(
     answers = await run_batch(scope.graph, mailbox, [request for _, request in planned])
     for (action, _), answer in zip(planned, answers, strict=True):
         await _graph_result(scope, action, answer, writer, outcome)
+
+
+async def _current_items(
+    scope: PassScope, updates: Sequence[UpdateGraph], outcome: ApplyOutcome
+) -> dict[str, Mapping[str, Any] | None]:
+    """The items to update as they are now, for a kind that merges into them (`update_reads`); None for one
+    already gone (its PATCH then fails as for any deleted item). One that cannot be read fails for now."""
+    select = scope.kind.update_reads
+    if not select or not updates:
+        return {}
+    query = "?$select=" + ",".join(select)
+    requests = [
+        BatchRequest("GET", item_path(scope.mailbox, scope.kind.graph_item_kind, a.graph_id) + query)
+        for a in updates
+    ]
+    answers = await run_batch(scope.graph, scope.mailbox, requests)
+    current: dict[str, Mapping[str, Any] | None] = {}
+    for action, answer in zip(updates, answers, strict=True):
+        if answer.ok and isinstance(answer.body, dict):
+            current[action.graph_id] = answer.body
+        elif answer.status == 404:
+            current[action.graph_id] = None
+        else:
+            link = action.link_after
+            title = title_of(scope, link.snapshot if link else action.fields)
+            why = f"could not read it from Outlook before writing: {_graph_why(answer)}"
+            outcome.fail(scope, link.recruit_key if link else None, action.graph_id, title, why)
+    return current
 
 
 async def _graph_result(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
 from sync_core.config import Settings
@@ -31,6 +31,7 @@ from sync_core.domain.contact_fields import (
 )
 from sync_core.domain.items import FieldValues, JsonValue
 from sync_core.domain.policy import FieldRule, SyncPolicy
+from sync_core.domain.timezones import UnknownTimeZone, zone
 from sync_core.engine.kind_base import ContainerCalls, KindBase, modified_at
 from sync_core.engine.kinds import KindContext, KindName
 from sync_core.graph import containers
@@ -66,6 +67,25 @@ WRITE_GROUPS: tuple[frozenset[str], ...] = (
 logger = logging.getLogger(__name__)
 
 
+def _user_zone(ctx: KindContext) -> tzinfo:
+    """The zone Outlook shows the user's dates in (birthdays): the user's, UTC if it is not known."""
+    try:
+        return zone(ctx.time_zone) if ctx.time_zone else UTC
+    except UnknownTimeZone:
+        return UTC
+
+
+def _list_groups(paths: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The mapped slots of each Graph list (`emailAddresses[1]`, `[2]`), in slot order."""
+    slots: dict[str, list[str]] = {}
+    for path in paths:
+        if "[" in path:
+            slots.setdefault(group_of(path), []).append(path)
+    return tuple(
+        tuple(sorted(group, key=lambda p: int(p.split("[")[1].rstrip("]")))) for group in slots.values()
+    )
+
+
 def _unresolved(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"name"}
 
@@ -82,6 +102,9 @@ class ContactsKind(KindBase):
         "Enable to start again."
     )
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
+    # A write merges into the contact as it is now: unmapped e-mail entries, phones, display names and
+    # address parts survive (issue 14).
+    update_reads: ClassVar[tuple[str, ...]] = DELTA_SELECT
     container_calls = ContainerCalls(
         containers.find_or_create_contact_folder,
         containers.contact_folder_exists,
@@ -111,8 +134,11 @@ class ContactsKind(KindBase):
         return self.settings.initial_contacts_cap
 
     def policy(self, ctx: KindContext) -> SyncPolicy:
+        paths = [entry["graph"] for entry in self.mapping(ctx)]
         return SyncPolicy(
-            fields=tuple(FieldRule(entry["graph"]) for entry in self.mapping(ctx)), create_module=CONTACTS
+            fields=tuple(FieldRule(path) for path in paths),
+            create_module=CONTACTS,
+            list_groups=_list_groups(paths),
         )
 
     def title(self, fields: FieldValues) -> str:
@@ -142,7 +168,8 @@ class ContactsKind(KindBase):
         }
 
     def graph_values(self, item: Mapping[str, Any], ctx: KindContext) -> dict[str, JsonValue] | None:
-        return {entry["graph"]: read_graph(item, entry["graph"]) for entry in self.mapping(ctx)}
+        user_zone = _user_zone(ctx)
+        return {entry["graph"]: read_graph(item, entry["graph"], user_zone) for entry in self.mapping(ctx)}
 
     def _payload(self, fields: FieldValues, ctx: KindContext) -> RecruitPayload:
         return write_recruit(fields, self.mapping(ctx), self.recruit_fields(ctx))
@@ -177,7 +204,12 @@ class ContactsKind(KindBase):
         return values, notes
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
-        body = write_graph(fields)
+        return self.to_graph_update(fields, ctx, None)
+
+    def to_graph_update(
+        self, fields: FieldValues, ctx: KindContext, current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        body = write_graph(fields, current, _user_zone(ctx))
         if any(path in fields for path in DISPLAY_SOURCES):
             # Outlook shows displayName, and a contact without one appears blank in the folder.
             body["displayName"] = display_name(fields) or ""

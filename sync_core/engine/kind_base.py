@@ -49,6 +49,9 @@ class KindBase:
     container_deleted_message: str
     write_groups: ClassVar[tuple[frozenset[str], ...]] = ()
     container_calls: ClassVar[ContainerCalls]
+    # Properties of a Graph item an update must read first, to merge into it (`to_graph_update`); empty: the
+    # update body stands alone.
+    update_reads: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -68,7 +71,16 @@ class KindBase:
         """The owner lookup's api_name when the metadata does not name one."""
         raise NotImplementedError
 
+    def to_graph(self, fields: Mapping[str, JsonValue], ctx: KindContext) -> dict[str, Any]:
+        raise NotImplementedError
+
     # --- shared behaviour ---
+
+    def to_graph_update(
+        self, fields: Mapping[str, JsonValue], ctx: KindContext, current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """The PATCH body for `fields`, given the item as it is now (its `update_reads`; None: not read)."""
+        return self.to_graph(fields, ctx)
 
     def write_fields(self, changed: Iterable[str]) -> set[str]:
         """`changed` completed with the rest of every write group it touches."""

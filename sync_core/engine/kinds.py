@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from sync_core.config import Settings
 from sync_core.domain.items import FieldValues, GraphChange, RecruitChange
@@ -47,6 +47,9 @@ class SyncKind(Protocol):
     recruit_modules: tuple[str, ...]  # every module that syncs, e.g. ("Events", "Interviews")
     watch_events: tuple[str, ...]  # Recruit watch channel events, e.g. ("Events.all", "Interviews.all")
     container_deleted_message: str  # what the Manage page says when the user deleted the container
+    update_reads: ClassVar[
+        tuple[str, ...]
+    ]  # item properties an update reads first to merge into (empty: none)
 
     def container_name(self, settings: Settings) -> str: ...
 
@@ -111,6 +114,12 @@ class SyncKind(Protocol):
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
         """The Graph item body holding `fields` (only those given); never attendees."""
+        ...
+
+    def to_graph_update(
+        self, fields: FieldValues, ctx: KindContext, current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """The PATCH body for `fields`, merged into the item as it is now (`update_reads`; None: not read)."""
         ...
 
     def initial_selection(
