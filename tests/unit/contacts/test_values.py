@@ -79,6 +79,14 @@ def test_values_longer_than_the_recruit_field_are_truncated_with_a_note(
     assert payload.notes == ("First Name was 60 characters, Recruit keeps 40: truncated",)
 
 
+def test_truncation_never_splits_an_emoji(contact_fields: list[RecruitField]) -> None:
+    # 39 letters + a family emoji (8 UTF-16 units): a 40-unit cut would split it; the whole emoji goes.
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    payload = write_recruit({"givenName": "A" * 39 + family}, DEFAULT_MAPPING, contact_fields)
+    assert payload.values == {"First_Name": "A" * 39}
+    assert payload.notes and "truncated" in payload.notes[0]
+
+
 def test_missing_last_name_falls_back_to_the_email_local_part(contact_fields: list[RecruitField]) -> None:
     payload = write_recruit(
         {"surname": None, "emailAddresses[1]": "j.doe@x.example"}, DEFAULT_MAPPING, contact_fields
