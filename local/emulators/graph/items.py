@@ -94,6 +94,11 @@ def clean_event(body: Any) -> dict[str, Any]:
 
 
 def clean_contact(body: Any) -> dict[str, Any]:
+    """A contact's written properties, kept as written: every `emailAddresses` entry with its own `name`
+    (resources/emailaddress.md: "the display name of the person", independent of `address`; the response of
+    api/contact-update.md shows `{"name": "Garth", "address": "garth@..."}`), and each property in a PATCH
+    replacing the stored one whole ("Existing properties that are not included in the request body will
+    maintain their previous values")."""
     cleaned = _clean(body, CONTACT_FIELDS, "contact")
     for key in ("emailAddresses", "businessPhones", "homePhones", "imAddresses", "categories"):
         if key in cleaned and not isinstance(cleaned[key], list):

@@ -101,3 +101,19 @@ async def test_calendar_mailbox_settings_and_user_carry_every_documented_propert
     assert_documented(settings, MAILBOX_SETTINGS)
     assert settings["workingHours"]["timeZone"]["name"] == settings["timeZone"]
     assert_documented((await alice.get("/me")).json(), USER)
+
+
+async def test_a_contact_keeps_every_email_entry_with_its_own_display_name(client_for: Clients) -> None:
+    # resources/emailaddress.md: `name` is the display name, independent of `address`; api/contact-update.md:
+    # properties left out of a PATCH keep their values, and its response shows such a name ("Garth").
+    alice = client_for(ALICE)
+    emails = [
+        {"name": "Ada Lovelace", "address": "ada@work.example"},
+        {"name": "Ada at home", "address": "ada@home.example"},
+        {"name": "Ada, old job", "address": "ada@old.example"},
+    ]
+    body = {"surname": "Lovelace", "emailAddresses": emails, "businessPhones": ["+47 1", "+47 2"]}
+    contact = (await alice.post("/me/contacts", json=body)).json()
+    (await alice.patch(f"/me/contacts/{contact['id']}", json={"jobTitle": "Analyst"})).raise_for_status()
+    got = (await alice.get(f"/me/contacts/{contact['id']}?$select=emailAddresses,businessPhones")).json()
+    assert (got["emailAddresses"], got["businessPhones"]) == (emails, ["+47 1", "+47 2"])
