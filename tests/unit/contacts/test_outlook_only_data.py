@@ -240,3 +240,20 @@ def test_a_recruit_write_loses_nothing_outlook_only_and_plans_nothing_after(
     links = LinkIndex.of([Link(REF, "g1", fingerprint(agreed, names), agreed, T0, T0)])
     echoed = GraphChange("g1", mapped(after), T1)
     assert plan(links, [], [echoed], policy) == []
+
+
+@pytest.mark.parametrize("zone", ["Europe/Oslo", "Asia/Tokyo", "America/Chicago", "Pacific/Honolulu"])
+def test_a_birthday_written_to_outlook_reads_back_with_nothing_planned(zone: str) -> None:
+    mapping = [
+        {"graph": "surname", "recruit": "Last_Name"},
+        {"graph": "birthday", "recruit": "Date_of_Birth"},
+    ]
+    user = KindContext(Settings(), "me", "Alice", zone, {}, mapping, METADATA)
+    agreed = {"surname": "Lee", "birthday": "1980-05-04"}
+    body = KIND.to_graph_update(agreed, user, {"id": "g1"})
+    values = KIND.graph_values(patched({"id": "g1"}, body), user)
+    assert values == agreed
+    policy = KIND.policy(user)
+    names = policy.names("Contacts")
+    links = LinkIndex.of([Link(REF, "g1", fingerprint(agreed, names), agreed, T0, T0)])
+    assert plan(links, [], [GraphChange("g1", values, T1)], policy) == []
