@@ -4,7 +4,6 @@ changes (tags fetched for unknown items, removals confirmed), and the links they
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,8 +19,6 @@ from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
-
-_LINK_READS = 16
 
 
 def eligible_changes(
@@ -216,15 +213,7 @@ def _read(scope: PassScope, side: GraphSide, item: Mapping[str, Any], tag: str |
 
 
 async def links_by_graph_ids(scope: PassScope, graph_ids: Iterable[str]) -> dict[str, StoredLink]:
-    limit = asyncio.Semaphore(_LINK_READS)
-    kind = scope.kind.name
-
-    async def one(graph_id: str) -> tuple[str, StoredLink | None]:
-        async with limit:
-            return graph_id, await scope.ctx.links.by_graph(scope.key, kind, graph_id)
-
-    found = await asyncio.gather(*(one(gid) for gid in dict.fromkeys(graph_ids)))
-    return {gid: link for gid, link in found if link is not None}
+    return await scope.ctx.links.get_many_by_graph(scope.key, scope.kind.name, dict.fromkeys(graph_ids))
 
 
 async def links_by_recruit_keys(scope: PassScope, keys: Iterable[str]) -> dict[str, StoredLink]:
