@@ -121,6 +121,7 @@ class Stack:
     devhost: ChildProcess
     endpoints: Endpoints  # where the benchmark itself reaches each part (the Graph emulator directly)
     wire: WireCounter | None = None  # between the dev host and the Graph emulator, when asked for
+    profiled: bool = False  # the dev host runs under cProfile
 
     @property
     def devhost_pid(self) -> int:
@@ -128,6 +129,10 @@ class Stack:
         return self.devhost.process.pid
 
     def stop(self) -> None:
+        if self.profiled and self.devhost.process and self.devhost.process.poll() is None:
+            # cProfile writes its statistics on the way out, which takes longer than ChildProcess allows.
+            self.devhost.process.terminate()
+            self.devhost.process.wait(180)
         for child in (self.devhost, self.recruit, self.graph):
             child.stop()
         self.azurite.stop()
@@ -189,7 +194,7 @@ def start_stack(
         workdir / "devhost.log",
         env,
     )
-    stack = Stack(azurite, graph, recruit, devhost, endpoints, wire)
+    stack = Stack(azurite, graph, recruit, devhost, endpoints, wire, profiled=profile_to is not None)
     try:
         if wire:
             wire.start()

@@ -138,7 +138,15 @@ async def gather_graph(
     kind's links when the caller has read them already). Raises DeltaExpired and ContainerGone."""
     kind = scope.kind
     delta = await kind.delta(scope.graph, scope.mailbox, scope.container_id, delta_link, now)
-    links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
+    if delta_link is None:
+        # A fresh round lists the whole container and its deletions are inferred from every link: read them
+        # all once (a few pages) rather than each listed id's link and then every link again.
+        if every_link is None:
+            every_link = [link async for link in scope.ctx.links.list_all(scope.key, kind.name)]
+        listed = {str(item["id"]) for item in delta.changes}
+        links_by_graph = {link.graph_id: link for link in every_link if link.graph_id in listed}
+    else:
+        links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
     side = GraphSide(delta_link=delta.delta_link, fresh=delta_link is None, links=links_by_graph)
     known_items: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
