@@ -90,6 +90,25 @@ def _unresolved(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"name"}
 
 
+# The last context's mapped fields: a pass converts thousands of records with one (frozen) context, and
+# parsing every field's metadata again for each record was a tenth of a contacts sync's CPU (bench/README.md).
+_last_fields: tuple[KindContext | None, dict[str, RecruitField]] = (None, {})
+
+
+def _fields_by_name(ctx: KindContext) -> dict[str, RecruitField]:
+    """`ContactsKind.recruit_fields` by api_name, parsed once per context (do not modify the answer)."""
+    global _last_fields
+    cached_ctx, cached = _last_fields
+    if cached_ctx is ctx:
+        return cached
+    known = {str(meta["api_name"]): recruit_field(meta) for meta in ctx.recruit_fields.get(CONTACTS, ())}
+    for entry in ContactsKind.mapping(ctx):
+        if entry["recruit"] not in known:
+            known[entry["recruit"]] = RecruitField(entry["recruit"], entry["recruit"], "text")
+    _last_fields = (ctx, known)
+    return known
+
+
 class ContactsKind(KindBase):
     """`SyncKind` for contacts. Build with `ContactsKind(settings)`."""
 
@@ -120,12 +139,7 @@ class ContactsKind(KindBase):
     @staticmethod
     def recruit_fields(ctx: KindContext) -> list[RecruitField]:
         """Metadata of the mapped fields; one missing from a stale metadata cache is taken as plain text."""
-        known = {str(meta["api_name"]): recruit_field(meta) for meta in ctx.recruit_fields.get(CONTACTS, ())}
-        result = list(known.values())
-        for entry in ContactsKind.mapping(ctx):
-            if entry["recruit"] not in known:
-                result.append(RecruitField(entry["recruit"], entry["recruit"], "text"))
-        return result
+        return list(_fields_by_name(ctx).values())
 
     def container_name(self, settings: Settings) -> str:
         return settings.contact_folder_name
@@ -162,7 +176,7 @@ class ContactsKind(KindBase):
     def recruit_values(
         self, module: str, record: Mapping[str, Any], ctx: KindContext
     ) -> dict[str, JsonValue]:
-        by_name = {f.api_name: f for f in self.recruit_fields(ctx)}
+        by_name = _fields_by_name(ctx)
         return {
             entry["graph"]: read_recruit(record, by_name[entry["recruit"]]) for entry in self.mapping(ctx)
         }

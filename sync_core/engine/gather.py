@@ -4,7 +4,6 @@ changes (tags fetched for unknown items, removals confirmed), and the links they
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,8 +19,6 @@ from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
-
-_LINK_READS = 16
 
 
 def eligible_changes(
@@ -141,7 +138,15 @@ async def gather_graph(
     kind's links when the caller has read them already). Raises DeltaExpired and ContainerGone."""
     kind = scope.kind
     delta = await kind.delta(scope.graph, scope.mailbox, scope.container_id, delta_link, now)
-    links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
+    if delta_link is None:
+        # A fresh round lists the whole container and its deletions are inferred from every link: read them
+        # all once (a few pages) rather than each listed id's link and then every link again.
+        if every_link is None:
+            every_link = [link async for link in scope.ctx.links.list_all(scope.key, kind.name)]
+        listed = {str(item["id"]) for item in delta.changes}
+        links_by_graph = {link.graph_id: link for link in every_link if link.graph_id in listed}
+    else:
+        links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
     side = GraphSide(delta_link=delta.delta_link, fresh=delta_link is None, links=links_by_graph)
     known_items: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
@@ -216,15 +221,7 @@ def _read(scope: PassScope, side: GraphSide, item: Mapping[str, Any], tag: str |
 
 
 async def links_by_graph_ids(scope: PassScope, graph_ids: Iterable[str]) -> dict[str, StoredLink]:
-    limit = asyncio.Semaphore(_LINK_READS)
-    kind = scope.kind.name
-
-    async def one(graph_id: str) -> tuple[str, StoredLink | None]:
-        async with limit:
-            return graph_id, await scope.ctx.links.by_graph(scope.key, kind, graph_id)
-
-    found = await asyncio.gather(*(one(gid) for gid in dict.fromkeys(graph_ids)))
-    return {gid: link for gid, link in found if link is not None}
+    return await scope.ctx.links.get_many_by_graph(scope.key, scope.kind.name, dict.fromkeys(graph_ids))
 
 
 async def links_by_recruit_keys(scope: PassScope, keys: Iterable[str]) -> dict[str, StoredLink]:

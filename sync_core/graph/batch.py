@@ -164,6 +164,8 @@ async def _run_chunk(
             for rid in pending:
                 done[rid] = answers.get(rid) or BatchResponse(rid, 0, {}, None)
             break
+        if any(answers[rid].status == 429 for rid in pending if rid in answers):
+            graph.gate(mailbox).pause(wait)  # the mailbox is throttled, not just these items
         await asyncio.sleep(wait)
     return done
 

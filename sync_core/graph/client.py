@@ -46,19 +46,36 @@ class GraphResponse:
 
 
 class _MailboxGate:
-    """Caps requests in flight for one mailbox (Outlook allows 4 per app per mailbox)."""
+    """Caps requests in flight for one mailbox (Outlook allows 4 per app per mailbox) and holds every request
+    for it while the mailbox is throttled.
+
+    A 429's `Retry-After` speaks for the mailbox, not for the one request: Graph counts the budget per app and
+    mailbox (concepts/throttling-limits.md, "Outlook service limits"), so until the wait is over any request
+    for it would be refused too. `pause` makes every caller wait it out instead of hammering."""
 
     def __init__(self, permits: int) -> None:
         self.permits = permits
         self.slots = asyncio.Semaphore(permits)
         # Taking several slots one by one could deadlock two such takers; one at a time cannot.
         self.multi_taker = asyncio.Lock()
+        self.resume_at = 0.0  # event-loop time before which no request for the mailbox is sent
+
+    def pause(self, seconds: float) -> None:
+        """No request for this mailbox leaves for `seconds` (a throttled answer's Retry-After)."""
+        self.resume_at = max(self.resume_at, asyncio.get_running_loop().time() + seconds)
+
+    async def _paused(self) -> None:
+        loop = asyncio.get_running_loop()
+        # A deadline, not an event: another 429 may move it later while we sleep.
+        while (wait := self.resume_at - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
 
     @asynccontextmanager
     async def hold(self, wanted: int) -> AsyncIterator[None]:
         wanted = max(1, min(wanted, self.permits))
         if wanted == 1:
             async with self.slots:
+                await self._paused()
                 yield
             return
         taken = 0
@@ -67,6 +84,7 @@ class _MailboxGate:
                 for _ in range(wanted):
                     await self.slots.acquire()
                     taken += 1
+            await self._paused()
             yield
         finally:
             for _ in range(taken):
@@ -185,7 +203,9 @@ class GraphClient:
             wait = self._wait_before_retry(response, attempt)
             if wait is None:
                 return response
-            await asyncio.sleep(wait)  # outside the mailbox slot, so others may proceed
+            if response.status == 429 and mailbox is not None:
+                self.gate(mailbox).pause(wait)
+            await asyncio.sleep(wait)  # outside the mailbox slot; other callers wait for the gate
 
     async def request(
         self,

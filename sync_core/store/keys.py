@@ -6,6 +6,8 @@ those and `%` itself, as UTF-8 bytes, so any id round-trips; other characters (u
 
 from __future__ import annotations
 
+import re
+
 from .errors import InvalidKey
 
 # Azure's documented limit is 1 KiB per key; keys travel as UTF-16 inside the service, so count that way.
@@ -23,7 +25,13 @@ def _percent(char: str) -> str:
     return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
 
 
+# Any character `_needs_escape` would escape without `extra`: most values have none, and skip the loop.
+_UNSAFE = re.compile(r"[/\\#?%\x00-\x1f\x7f-\x9f]")
+
+
 def _quote(value: str, extra: frozenset[str] = frozenset()) -> str:
+    if not _UNSAFE.search(value) and not any(char in value for char in extra):
+        return value
     return "".join(_percent(c) if _needs_escape(c, extra) else c for c in value)
 
 

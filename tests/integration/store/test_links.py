@@ -20,6 +20,7 @@ ODD_IDS = [
     "percent%41",
     "ünïcødé-日本",
     "r:g:|",
+    "o'quote",
 ]
 
 
@@ -83,6 +84,26 @@ async def test_ids_with_odd_characters_round_trip(
     await links.save(link)
     assert await links.by_recruit(key, "calendar", "Events", f"rec{odd}") == link
     assert await links.by_graph(key, "calendar", f"graph{odd}") == link
+    assert await links.get_many_by_recruit(key, "calendar", "Events", [f"rec{odd}", "other"]) == {
+        f"rec{odd}": link
+    }
+    assert await links.get_many_by_graph(key, "calendar", [f"graph{odd}", "other"]) == {f"graph{odd}": link}
+
+
+async def test_many_links_are_read_by_either_side_in_one_call_and_missing_ids_are_left_out(
+    links: LinkRepository, connection_key: ConnectionKey
+) -> None:
+    saved = [make_link(connection_key, n) for n in range(0, 100, 2)]
+    await links.save_many(saved)
+    asked = range(100)  # every other id has no link; more ids than one query's filter can hold
+    by_recruit = await links.get_many_by_recruit(
+        connection_key, "calendar", "Events", [f"rec-{n}" for n in asked]
+    )
+    by_graph = await links.get_many_by_graph(connection_key, "calendar", [f"AAMk-{n}=" for n in asked])
+    assert by_recruit == {link.recruit_id: link for link in saved}
+    assert by_graph == {link.graph_id: link for link in saved}
+    other_kind = await links.get_many_by_graph(connection_key, "contacts", [f"AAMk-{n}=" for n in asked])
+    assert other_kind == {}
 
 
 async def test_changed_graph_id_removes_the_stale_row(
