@@ -5,7 +5,7 @@ the same ids from two data centres are two users."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -153,3 +153,21 @@ async def test_a_connection_from_before_the_data_centre_joined_the_key_is_still_
     assert (await browser.get("/api/me")).json()["user"]["email"] == BOB
     bobs = [c async for c in product.connections.list_all() if c.user_id == key_of(BOB).user_id]
     assert [(c.key, c.created_at) for c in bobs] == [(key_of(BOB), made)]
+
+
+async def test_sign_in_asks_zoho_only_for_the_synced_modules_and_read_only_settings(
+    browser: httpx.AsyncClient,
+) -> None:
+    start = await browser.get("/api/auth/zoho/start", params={"login_hint": BOB})
+
+    asked = set(parse_qs(urlsplit(start.headers["location"]).query)["scope"][0].split(","))
+
+    assert {scope for scope in asked if not scope.startswith("ZohoRecruit.notifications.")} == {
+        "ZohoRecruit.modules.event.ALL",
+        "ZohoRecruit.modules.interview.ALL",
+        "ZohoRecruit.modules.contact.ALL",
+        "ZohoRecruit.settings.READ",
+        "ZohoRecruit.users.READ",
+        "ZohoRecruit.search.READ",
+        "ZohoRecruit.org.READ",
+    }
