@@ -1,7 +1,8 @@
 """`make run`: Azurite, both emulators and the dev host with demo data; Ctrl-C stops them all.
 
 Ports are DESIGN.md's defaults; each can be moved with an environment variable (DEVHOST_PORT, GRAPH_PORT,
-GRAPH_TLS_PORT, RECRUIT_PORT, AZURITE_BLOB_PORT/QUEUE_PORT/TABLE_PORT).
+GRAPH_TLS_PORT, RECRUIT_PORT, RECRUIT_CA_PORT, AZURITE_BLOB_PORT/QUEUE_PORT/TABLE_PORT). The Recruit emulator
+plays the Canadian data centre strictly on RECRUIT_CA_PORT (7083), the others on RECRUIT_PORT.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from typing import Protocol
 
 from local.azurite import AzuriteProcess
 from local.demo import demo_document, sso_tenants_setting
-from local.stack import ROOT, ChildProcess, Endpoints, LocalSecrets, product_environment, wait_for_http
+from local.stack import (
+    LOCAL_DATA_CENTRE_PORTS,
+    ROOT,
+    ChildProcess,
+    Endpoints,
+    LocalSecrets,
+    product_environment,
+    recruit_emulator_args,
+    wait_for_http,
+)
 
 STATE_DIR = ROOT / ".local"
 
@@ -29,6 +39,10 @@ def main() -> int:
     devhost_port = _port("DEVHOST_PORT", 7071)
     graph_port, graph_tls_port = _port("GRAPH_PORT", 7081), _port("GRAPH_TLS_PORT", 7444)
     recruit_port = _port("RECRUIT_PORT", 7082)
+    dc_ports = {
+        location: _port(f"RECRUIT_{location.upper()}_PORT", port)
+        for location, port in LOCAL_DATA_CENTRE_PORTS.items()
+    }
     azurite = AzuriteProcess(
         STATE_DIR / "azurite",
         _port("AZURITE_BLOB_PORT", 10000),
@@ -43,6 +57,7 @@ def main() -> int:
         graph_ca_file=STATE_DIR / "tls" / "ca.pem",
         recruit_base_url=f"http://127.0.0.1:{recruit_port}",
         public_base_url=f"http://127.0.0.1:{devhost_port}",
+        recruit_data_centres={location: f"http://127.0.0.1:{port}" for location, port in dc_ports.items()},
     )
     env = product_environment(endpoints, LocalSecrets.load_or_create(STATE_DIR / "secrets.json"))
     env["SSO_TENANTS"] = sso_tenants_setting()
@@ -57,8 +72,7 @@ def main() -> int:
         ),
         ChildProcess(
             "recruit emulator",
-            ["-m", "local.emulators.recruit", "--port", str(recruit_port),
-             "--seed", str(ROOT / "local/seed/recruit.json")],
+            recruit_emulator_args(recruit_port, dc_ports),
             logs / "recruit.log",
             own_session=True,
         ),
@@ -81,7 +95,8 @@ def main() -> int:
             print(f"starting the {child.name} ...", flush=True)
             child.start()
         wait_for_http(f"{endpoints.graph_base_url}/_emulator/stats", 60, children[0].process)
-        wait_for_http(f"{endpoints.recruit_base_url}/_emulator/stats", 60, children[1].process)
+        for recruit_base in [endpoints.recruit_base_url, *endpoints.recruit_data_centres.values()]:
+            wait_for_http(f"{recruit_base}/_emulator/stats", 60, children[1].process)
         (STATE_DIR / "demo.json").write_text(json.dumps(demo_document(), indent=2))
         print("starting the dev host ...", flush=True)
         children[2].start()

@@ -21,6 +21,10 @@ GRAPH_CLIENT_ID = "local-graph-client"
 GRAPH_CLIENT_SECRET = "local-graph-secret"
 ZOHO_CLIENT_ID = "local-zoho-client"
 ZOHO_CLIENT_SECRET = "local-zoho-secret"
+RECRUIT_SEED = ROOT / "local" / "seed" / "recruit.json"
+# The data centres `make run` plays each on a port of its own, strictly (the Recruit emulator's `--dc`):
+# Canada, so the seeded Canadian organisation signs in against its own accounts server and API, as at Zoho.
+LOCAL_DATA_CENTRE_PORTS = {"ca": 7083}
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class Endpoints:
     graph_ca_file: Path
     recruit_base_url: str  # e.g. http://127.0.0.1:7082
     public_base_url: str  # the dev host, e.g. http://127.0.0.1:7071
+    # Data centres the Recruit emulator plays on their own port: location → base URL (ca → :7083).
+    recruit_data_centres: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,21 @@ def product_environment(
         "ZOHO_CLIENT_ID": ZOHO_CLIENT_ID,
         "ZOHO_CLIENT_SECRET": ZOHO_CLIENT_SECRET,
         "SSO_TENANTS": demo_sso_tenants(),
+        "ZOHO_LOCAL_DATA_CENTRES": ",".join(
+            f"{base}={base}/recruit/v2" for base in endpoints.recruit_data_centres.values()
+        ),
     }
+
+
+def recruit_emulator_args(
+    port: int, data_centre_ports: dict[str, int], seed: Path = RECRUIT_SEED
+) -> list[str]:
+    """The Recruit emulator's command line: the home data centre on `port`, each of `data_centre_ports`
+    strictly on its own."""
+    args = ["-m", "local.emulators.recruit", "--port", str(port), "--seed", str(seed)]
+    for location, dc_port in data_centre_ports.items():
+        args += ["--dc", f"{location}={dc_port}"]
+    return args
 
 
 def demo_sso_tenants() -> str:

@@ -112,20 +112,11 @@ async def finish_zoho_sign_in(
     except RecruitError as error:
         log.warning("Zoho sign-in failed: %s", error.code)
         raise SignInRefused("zoho_sign_in_failed", "Zoho sign-in could not be completed.") from error
-    key = ConnectionKey(org_id=org.id, user_id=user.id)
-    existing = await ctx.connections.get(key)
-    if existing is not None and existing.accounts_server and existing.accounts_server != origin:
-        # The data centre is part of who the user is: ids from another data centre name someone else.
-        log.warning("%s: sign-in through %s, but connected through %s", key, origin, existing.accounts_server)
-        raise SignInRefused(
-            "other_data_centre",
-            "This Recruit account is already connected through another Zoho data centre. "
-            "Disconnect it there first.",
-            status=409,
-        )
+    key, existing = await _connection_for(ctx, org.id, user.id, origin)
     now = ctx.clock()
     previous_refresh = existing.recruit_token.refresh_token if existing and existing.recruit_token else ""
-    connection = (existing or Connection(org_id=org.id, user_id=user.id, created_at=now)).model_copy(
+    fresh = Connection(org_id=org.id, user_id=user.id, key_data_centre=key.data_centre, created_at=now)
+    connection = (existing or fresh).model_copy(
         update={
             "org_name": org.company_name or "",
             "email": user.email or "",
@@ -147,6 +138,30 @@ async def finish_zoho_sign_in(
     for kind in KINDS:
         await ctx.syncstate.create_if_missing(key, kind)
     return SignedIn(connection=connection, next_path=str(payload.get("next") or HOME_PATH))
+
+
+async def _connection_for(
+    ctx: EngineContext, org_id: str, user_id: str, origin: str
+) -> tuple[ConnectionKey, Connection | None]:
+    """The key of the user signing in through the accounts server `origin`, and their connection if any.
+
+    The data centre is part of who the user is: the same ids from two data centres name two people. A
+    two-part key (no data centre) belongs to the one data centre its row was made through: rows from before
+    the data centre joined the key keep it, and the configured home data centre still gives it to new users
+    while it is free. Every other sign-in gets a key naming its data centre."""
+    named = ConnectionKey(org_id=org_id, user_id=user_id, data_centre=urlsplit(origin).netloc)
+    existing = await ctx.connections.get(named)
+    if existing is not None:
+        return named, existing
+    plain = ConnectionKey(org_id=org_id, user_id=user_id)
+    existing = await ctx.connections.get(plain)
+    home = recruit_oauth.trusted_accounts_server(ctx.settings.zoho_accounts_url, ctx.settings)
+    if existing is None:
+        return (plain if origin == home else named), None
+    if (existing.accounts_server or home) == origin:
+        return plain, existing
+    log.info("%s: the same ids through %s are another user", named, existing.accounts_server or home)
+    return named, None
 
 
 async def _with_microsoft_side(ctx: EngineContext, connection: Connection) -> Connection:

@@ -59,8 +59,12 @@ async def finish_disconnect(ctx: EngineContext, key: ConnectionKey) -> bool:
         except (RecruitError, httpx.HTTPError) as error:
             # Deleting our copy still ends our access; the user can also revoke the app in Zoho's accounts.
             log.warning("%s: Zoho token revocation failed: %s", key, type(error).__name__)
-    # Microsoft offers no per-app revocation of a delegated refresh token: deleting the only copy (the MSAL
-    # cache) is what ends our access; the user's consent stays listed in their Microsoft account.
+    # Microsoft offers no per-app revocation of a delegated refresh token. `revokeSignInSessions`
+    # (microsoft-graph-docs-contrib api-reference/v1.0/api/user-revokesigninsessions.md) "invalidates all the
+    # refresh tokens issued to applications for a user" and their browser sessions: far too wide for one app
+    # and needing User.ReadWrite.All. Deleting our only copy (the MSAL cache, in the connection row) ends our
+    # access; the consent stays listed until the user removes it (myapps.microsoft.com, or "Apps with access"
+    # at account.microsoft.com for a personal account): the Manage page and README say how.
     for kind in KINDS:
         if await ctx.syncstate.get(key, kind) is not None:
             await ctx.syncstate.delete(key, kind)

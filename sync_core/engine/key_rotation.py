@@ -34,8 +34,9 @@ async def reencrypt_secrets(ctx: EngineContext) -> RotationReport:
     stale = await find_stale_rows(ctx.storage, ctx.secrets)
     resealed = 0
     for partition, row in stale.rows.get("connections", []):
-        key = ConnectionKey(org_id=keys.unescape(partition), user_id=keys.unescape(row))
-        resealed += await ctx.connections.reseal(key)
+        key = await ctx.connections.key_at(partition, row)
+        if key is not None:
+            resealed += await ctx.connections.reseal(key)
     for partition, row in stale.rows.get("syncstate", []):
         kind: Kind | None = "calendar" if row == "calendar" else "contacts" if row == "contacts" else None
         if kind is not None:

@@ -15,6 +15,7 @@ from sync_core.functions.http import (
     guarded,
     html_page,
     json_response,
+    key_of_session,
     redirect,
     request_cookies,
     start_session,
@@ -70,10 +71,9 @@ async def zoho_callback(req: func.HttpRequest) -> func.HttpResponse:
 @with_session
 async def logout(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
     from sync_core.engine.context import get_context
-    from sync_core.store.connections import ConnectionKey
 
     ctx = get_context()
-    await ctx.sessions.end(ConnectionKey(org_id=session.org_id, user_id=session.user_id), session.nonce)
+    await ctx.sessions.end(key_of_session(session), session.nonce)
     return empty_response(204, sessions.clear_cookie_headers(ctx.settings.public_base_url))
 
 
@@ -82,10 +82,9 @@ async def logout(req: func.HttpRequest, session: sessions.Session) -> func.HttpR
 async def disconnect(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
     from sync_core.engine.context import get_context
     from sync_core.engine.disconnect import request_disconnect
-    from sync_core.store.connections import ConnectionKey
 
     ctx = get_context()
-    outcome = await request_disconnect(ctx, ConnectionKey(org_id=session.org_id, user_id=session.user_id))
+    outcome = await request_disconnect(ctx, key_of_session(session))
     return json_response(
         {"status": outcome}, 202, sessions.clear_cookie_headers(ctx.settings.public_base_url)
     )
@@ -96,7 +95,6 @@ async def disconnect(req: func.HttpRequest, session: sessions.Session) -> func.H
 async def microsoft_callback(req: func.HttpRequest) -> func.HttpResponse:
     from sync_core.engine import accounts, enablement
     from sync_core.engine.context import get_context
-    from sync_core.store.connections import ConnectionKey
 
     ctx = get_context()
     done = sessions.clear_sign_in_cookie_header("microsoft", ctx.settings.public_base_url)
@@ -104,7 +102,7 @@ async def microsoft_callback(req: func.HttpRequest) -> func.HttpResponse:
     if session is None:
         return error_response(401, "not_signed_in", "Sign in with Zoho first.")
     params = {key: req.params[key] for key in req.params}
-    key = ConnectionKey(org_id=session.org_id, user_id=session.user_id)
+    key = key_of_session(session)
     binding = request_cookies(req).get(sessions.SIGN_IN_COOKIES["microsoft"])
     try:
         await enablement.finish_microsoft_consent(ctx, key, params, binding)

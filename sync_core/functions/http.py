@@ -103,7 +103,9 @@ def session_store() -> SessionRepository:
 async def start_session(ctx: EngineContext, key: ConnectionKey) -> list[str]:
     """Starts a session for the connection, recorded server-side; returns its Set-Cookie values."""
     settings = ctx.settings
-    cookie, session = sessions.issue(settings.session_secret, key.org_id, key.user_id, datetime.now(UTC))
+    cookie, session = sessions.issue(
+        settings.session_secret, key.org_id, key.user_id, datetime.now(UTC), key.data_centre
+    )
     await ctx.sessions.start(key, session.nonce, session.expires_at)
     return sessions.set_cookie_headers(settings.session_secret, cookie, session, settings.public_base_url)
 
@@ -116,8 +118,12 @@ async def current_session(req: func.HttpRequest, now: datetime | None = None) ->
     session = sessions.read(get_settings().session_secret, cookie, moment)
     if session is None:
         return None
-    key = ConnectionKey(org_id=session.org_id, user_id=session.user_id)
-    return session if await session_store().is_live(key, session.nonce, moment) else None
+    return session if await session_store().is_live(key_of_session(session), session.nonce, moment) else None
+
+
+def key_of_session(session: sessions.Session) -> ConnectionKey:
+    """The connection a session belongs to."""
+    return ConnectionKey(org_id=session.org_id, user_id=session.user_id, data_centre=session.data_centre)
 
 
 def csrf_valid(req: func.HttpRequest, session: sessions.Session) -> bool:

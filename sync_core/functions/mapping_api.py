@@ -19,7 +19,7 @@ from sync_core.domain.contact_fields import (
 )
 from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.functions import session as sessions
-from sync_core.functions.http import error_response, json_response, with_session
+from sync_core.functions.http import error_response, json_response, key_of_session, with_session
 from sync_core.recruit.contact_codec import recruit_catalog
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import SyncPurpose, SyncRequest
@@ -84,10 +84,6 @@ async def save_mapping(
     return True
 
 
-def _key(session: sessions.Session) -> ConnectionKey:
-    return ConnectionKey(org_id=session.org_id, user_id=session.user_id)
-
-
 def _not_connected() -> func.HttpResponse:
     return error_response(401, "not_signed_in", "Your connection is gone: sign in with Zoho again.")
 
@@ -98,7 +94,7 @@ async def get_mapping(req: func.HttpRequest, session: sessions.Session) -> func.
     from sync_core.engine.context import get_context
 
     try:
-        return json_response(await mapping_view(get_context(), _key(session)))
+        return json_response(await mapping_view(get_context(), key_of_session(session)))
     except NotConnected:
         return _not_connected()
 
@@ -117,7 +113,7 @@ async def put_mapping(req: func.HttpRequest, session: sessions.Session) -> func.
         message = 'the body must be {"mapping": [{"graph": ..., "recruit": ...}, ...]}'
         return json_response({"errors": [MappingError(None, "graph", message).to_json()]}, 400)
     try:
-        outcome = await save_mapping(get_context(), _key(session), entries)
+        outcome = await save_mapping(get_context(), key_of_session(session), entries)
     except NotConnected:
         return _not_connected()
     if isinstance(outcome, list):

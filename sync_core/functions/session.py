@@ -33,6 +33,8 @@ class Session:
     user_id: str
     nonce: str
     expires_at: datetime
+    # The data centre part of the connection key (store/connections.py ConnectionKey); "" for a two-part key.
+    data_centre: str = ""
 
 
 def _b64(raw: bytes) -> str:
@@ -49,13 +51,16 @@ def _mac(secret: str, purpose: str, payload: bytes) -> bytes:
     return hmac.new(secret.encode(), purpose.encode() + b"\x00" + payload, hashlib.sha256).digest()
 
 
-def issue(secret: str, org_id: str, user_id: str, now: datetime) -> tuple[str, Session]:
+def issue(
+    secret: str, org_id: str, user_id: str, now: datetime, data_centre: str = ""
+) -> tuple[str, Session]:
     """A new signed session cookie value and the session it holds."""
-    session = Session(org_id, user_id, secrets.token_urlsafe(16), now + SESSION_LIFETIME)
-    payload = json.dumps(
-        {"o": org_id, "u": user_id, "n": session.nonce, "e": int(session.expires_at.timestamp())},
-        separators=(",", ":"),
-    ).encode()
+    session = Session(org_id, user_id, secrets.token_urlsafe(16), now + SESSION_LIFETIME, data_centre)
+    fields: dict[str, object] = {"o": org_id, "u": user_id, "n": session.nonce}
+    if data_centre:
+        fields["d"] = data_centre
+    fields["e"] = int(session.expires_at.timestamp())
+    payload = json.dumps(fields, separators=(",", ":")).encode()
     return f"{_b64(payload)}.{_b64(_mac(secret, 'session', payload))}", session
 
 
@@ -70,7 +75,9 @@ def read(secret: str, cookie_value: str | None, now: datetime) -> Session | None
             return None
         fields = json.loads(payload)
         expires_at = datetime.fromtimestamp(int(fields["e"]), tz=now.tzinfo)
-        session = Session(str(fields["o"]), str(fields["u"]), str(fields["n"]), expires_at)
+        session = Session(
+            str(fields["o"]), str(fields["u"]), str(fields["n"]), expires_at, str(fields.get("d") or "")
+        )
     except (ValueError, KeyError, TypeError):
         return None
     return session if session.expires_at > now else None

@@ -8,18 +8,13 @@ from __future__ import annotations
 import azure.functions as func
 
 from sync_core.functions import session as sessions
-from sync_core.functions.http import error_response, json_response, with_session
-from sync_core.store.connections import ConnectionKey
+from sync_core.functions.http import error_response, json_response, key_of_session, with_session
 from sync_core.store.syncstate import Kind
 
 bp = func.Blueprint()
 
 _KINDS: dict[str, Kind] = {"calendar": "calendar", "contacts": "contacts"}
 MAX_CURSOR_LENGTH = 64
-
-
-def _key(session: sessions.Session) -> ConnectionKey:
-    return ConnectionKey(org_id=session.org_id, user_id=session.user_id)
 
 
 def _not_signed_in() -> func.HttpResponse:
@@ -38,7 +33,7 @@ async def me(req: func.HttpRequest, session: sessions.Session) -> func.HttpRespo
     from sync_core.engine.context import get_context
 
     try:
-        return json_response(await account_views.me_view(get_context(), _key(session)))
+        return json_response(await account_views.me_view(get_context(), key_of_session(session)))
     except NotSignedIn:
         return _not_signed_in()
 
@@ -57,7 +52,7 @@ async def enable_sync(req: func.HttpRequest, session: sessions.Session) -> func.
     ctx = get_context()
     binding = new_browser_binding()
     try:
-        outcome = await request_enable(ctx, _key(session), kind, binding)
+        outcome = await request_enable(ctx, key_of_session(session), kind, binding)
     except NotSignedIn:
         return _not_signed_in()
     if outcome.redirect is not None:
@@ -80,7 +75,7 @@ async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func
     if kind is None:
         return _unknown_kind()
     try:
-        status = await request_disable(get_context(), _key(session), kind)
+        status = await request_disable(get_context(), key_of_session(session), kind)
     except NotSignedIn:
         return _not_signed_in()
     return json_response({"status": status}, 202)
@@ -98,4 +93,4 @@ async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.Htt
     before = req.params.get("before") or None
     if before is not None and (len(before) > MAX_CURSOR_LENGTH or not before.replace("-", "").isalnum()):
         return error_response(400, "bad_cursor", "The `before` cursor is not one this API gave.")
-    return json_response(await account_views.log_view(get_context(), _key(session), kind, before))
+    return json_response(await account_views.log_view(get_context(), key_of_session(session), kind, before))

@@ -40,8 +40,11 @@ def resolve_asset(relative_path: str) -> Path | None:
     # No "..", no hidden files, no absolute paths: every segment must be a plain name.
     if not parts or any(part in {"", ".", ".."} or part.startswith(".") for part in parts):
         return None
-    candidate = WEB_ROOT.joinpath(*parts).resolve()
-    if not candidate.is_relative_to(WEB_ROOT) or not candidate.is_file():
+    try:
+        candidate = WEB_ROOT.joinpath(*parts).resolve()
+        if not candidate.is_relative_to(WEB_ROOT) or not candidate.is_file():
+            return None
+    except OSError:  # e.g. a segment longer than the file system allows (ENAMETOOLONG): not an asset
         return None
     return candidate if candidate.suffix in CONTENT_TYPES else None
 

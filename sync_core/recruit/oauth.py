@@ -201,8 +201,9 @@ async def revoke(
     http: httpx.AsyncClient | None = None,
 ) -> bool:
     """Revokes a refresh token (and the access tokens made from it) at the user's data centre: Zoho's
-    "Revoke refresh token" call, `POST {accounts}/oauth/v2/token/revoke?token=...`. False when Zoho no longer
-    knows the token (already revoked); other failures raise."""
+    "Revoke OAuth tokens" call (zoho.com/accounts/protocol/oauth/revoke-refresh-token.html),
+    `POST {accounts}/oauth/v2/token/revoke?token=...`, answered `{"status": "success"}`, or 400 for a token
+    Zoho does not know. False then (already revoked); other failures raise."""
     settings = settings or get_settings()
     origin = trusted_accounts_server(accounts_server, settings)
     if http is None:

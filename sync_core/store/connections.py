@@ -1,4 +1,5 @@
-"""The connections table: one row per Recruit user who connected, PK org id, RK Recruit user id.
+"""The connections table: one row per Recruit user who connected, PK org id, RK Recruit user id (joined with
+the data centre when the key names one, see ConnectionKey).
 
 Holds the Recruit and Microsoft identities and the encrypted Recruit token and MSAL token cache.
 """
@@ -23,19 +24,47 @@ AuthMode = Literal["sso", "delegated"]
 
 
 class ConnectionKey(BaseModel):
-    """Identifies a connection; `str(key)` is `{org}:{user}` (parts escaped) and `parse` reverses it."""
+    """Identifies a connection: the Recruit org and user ids and, where needed, the Zoho data centre that
+    issued them (its accounts server's `host[:port]`), since two data centres' ids may name different people.
+
+    An empty `data_centre` is the two-part key every connection had before the data centre was part of it:
+    those rows keep it and stay readable, and the configured home data centre keeps using it for new
+    connections (engine/accounts.py decides which key a sign-in gets). `str(key)` is `{org}:{user}` or
+    `{org}:{user}:{data centre}` (parts escaped) and `parse` reverses it."""
 
     model_config = ConfigDict(frozen=True)
     org_id: str
     user_id: str
+    data_centre: str = ""
 
     def __str__(self) -> str:
+        if self.data_centre:
+            return keys.compose(self.org_id, self.user_id, self.data_centre)
         return keys.compose(self.org_id, self.user_id)
 
     @classmethod
     def parse(cls, value: str) -> ConnectionKey:
+        if value.count(":") == 2:
+            org_id, user_id, data_centre = keys.decompose(value, 3)
+            return cls(org_id=org_id, user_id=user_id, data_centre=data_centre)
         org_id, user_id = keys.decompose(value, 2)
         return cls(org_id=org_id, user_id=user_id)
+
+    @property
+    def row_key(self) -> str:
+        """The connections row's RowKey: the user id, joined with the data centre when the key names one."""
+        if self.data_centre:
+            return keys.escape(keys.compose(self.user_id, self.data_centre))
+        return keys.escape(self.user_id)
+
+    @classmethod
+    def of_row(cls, partition: str, row: str, data_centre: str) -> ConnectionKey:
+        """The key of a connections row; `data_centre` is the row's `key_data_centre` column."""
+        org_id = keys.unescape(partition)
+        if data_centre:
+            user_id, data_centre = keys.decompose(keys.unescape(row), 2)
+            return cls(org_id=org_id, user_id=user_id, data_centre=data_centre)
+        return cls(org_id=org_id, user_id=keys.unescape(row))
 
 
 class RecruitToken(BaseModel):
@@ -53,6 +82,8 @@ class _ConnectionFields(BaseModel):
     name: str = ""
     time_zone: str = ""
     data_centre: str = ""
+    # The data centre part of the connection's key (ConnectionKey.data_centre); empty for a two-part key.
+    key_data_centre: str = ""
     api_base: str = ""
     accounts_server: str = ""
     microsoft_tenant_id: str = ""
@@ -76,7 +107,7 @@ class Connection(_ConnectionFields):
 
     @property
     def key(self) -> ConnectionKey:
-        return ConnectionKey(org_id=self.org_id, user_id=self.user_id)
+        return ConnectionKey(org_id=self.org_id, user_id=self.user_id, data_centre=self.key_data_centre)
 
 
 class _ConnectionRow(StoredRow, _ConnectionFields):
@@ -108,13 +139,11 @@ class ConnectionRepository:
                 else None
             ),
         )
-        return to_entity(row, keys.escape(key.org_id), keys.escape(key.user_id))
+        return to_entity(row, keys.escape(key.org_id), key.row_key)
 
     def _from_entity(self, entity: dict[str, object]) -> Connection:
-        key = ConnectionKey(
-            org_id=keys.unescape(str(entity["PartitionKey"])), user_id=keys.unescape(str(entity["RowKey"]))
-        )
         row = from_entity(_ConnectionRow, entity)
+        key = ConnectionKey.of_row(str(entity["PartitionKey"]), str(entity["RowKey"]), row.key_data_centre)
         token = None
         if row.recruit_token_enc:
             plain = self._secrets.decrypt(row.recruit_token_enc, self._aad(key, "recruit_token"))
@@ -134,10 +163,19 @@ class ConnectionRepository:
     async def get(self, key: ConnectionKey) -> Connection | None:
         table = await self._storage.table("connections")
         try:
-            entity = await table.get_entity(keys.escape(key.org_id), keys.escape(key.user_id))
+            entity = await table.get_entity(keys.escape(key.org_id), key.row_key)
         except ResourceNotFoundError:
             return None
         return self._from_entity(entity)
+
+    async def key_at(self, partition: str, row: str) -> ConnectionKey | None:
+        """The key of the row stored at (PartitionKey, RowKey) as listed, or None once it is gone."""
+        table = await self._storage.table("connections")
+        try:
+            entity = await table.get_entity(partition, row)
+        except ResourceNotFoundError:
+            return None
+        return ConnectionKey.of_row(partition, row, str(entity.get("key_data_centre") or ""))
 
     async def upsert(self, connection: Connection) -> Connection:
         """Writes the whole row (last writer wins) and returns it with its new ETag."""
@@ -166,7 +204,7 @@ class ConnectionRepository:
 
     async def delete(self, key: ConnectionKey) -> None:
         table = await self._storage.table("connections")
-        await table.delete_entity(keys.escape(key.org_id), keys.escape(key.user_id))
+        await table.delete_entity(keys.escape(key.org_id), key.row_key)
 
     async def list_all(self) -> AsyncIterator[Connection]:
         table = await self._storage.table("connections")

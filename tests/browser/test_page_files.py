@@ -14,7 +14,17 @@ from tests.fixtures.stack import Stack
 
 @pytest.mark.parametrize(
     "request_path",
-    ["../functions/ui.py", "js/../../config.py", "/etc/passwd", ".hidden", "js\\main.js", "", "nothing.txt"],
+    [
+        "../functions/ui.py",
+        "js/../../config.py",
+        "/etc/passwd",
+        ".hidden",
+        "js\\main.js",
+        "",
+        "nothing.txt",
+        "a" * 600,  # longer than a file name may be: the fuzz suite found it answered 500
+        "js/" + "x" * 40_000,
+    ],
 )
 def test_paths_outside_web_or_of_unknown_type_are_not_served(request_path: str) -> None:
     assert resolve_asset(request_path) is None

@@ -66,7 +66,8 @@ def test_disconnect_asks_first_then_signs_out_and_forgets_the_user(page: Page, f
 
     page.get_by_role("button", name="Disconnect").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("access to your Zoho and Microsoft accounts is removed")
+    expect(dialog).to_contain_text("access to Zoho is revoked, and every token it kept is deleted")
+    expect(dialog).to_contain_text("myapps.microsoft.com")
     dialog.get_by_role("button", name="Disconnect").click()
 
     expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()

@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -115,7 +116,7 @@ def _webhook(rng: random.Random, path: str, shape: Callable[[random.Random], dic
 def _api(rng: random.Random, csrf: dict[str, str]) -> Request:
     token = rng.choice([csrf["X-CSRF-Token"], "é☃".encode(), b"\xff\xfe", "", "a" * 5000])
     kind = rng.choice(["calendar", "contacts", "nope", "%2F..", "a" * 300])
-    choice = rng.randrange(6)
+    choice = rng.randrange(7)
     if choice == 0:
         mapping = {"mapping": [_odd_value(rng) for _ in range(rng.randrange(5))]}
         body = json.dumps(rng.choice([mapping, _odd_value(rng)])).encode()
@@ -124,7 +125,8 @@ def _api(rng: random.Random, csrf: dict[str, str]) -> Request:
         # Never a valid CSRF token on enable/disable/disconnect: the fuzz must not change what it fuzzes.
         bad = token if token != csrf["X-CSRF-Token"] else "wrong"
         action = rng.choice(["enable", "disable", "repair"])
-        return {"method": "POST", "url": f"/api/sync/{kind}/{action}", "content": _raw(rng), "csrf": bad}
+        url = rng.choice([f"/api/sync/{kind}/{action}", "/api/auth/logout", "/api/auth/disconnect"])
+        return {"method": "POST", "url": url, "content": _raw(rng), "csrf": bad}
     if choice == 2:
         return {"method": "GET", "url": f"/api/sync/{kind}/log", "params": {"before": _odd_str(rng)}}
     if choice == 3:
@@ -135,6 +137,10 @@ def _api(rng: random.Random, csrf: dict[str, str]) -> Request:
     if choice == 4:
         params = {"state": _odd_str(rng), "code": _odd_str(rng), "error": _odd_str(rng)}
         return {"method": "GET", "url": "/api/auth/microsoft/callback", "params": params}
+    if choice == 5:
+        # The rest of the Manage page's reads: its mapping, its files, health; odd paths and queries.
+        url = rng.choice(["/api/sync/contacts/mapping", "/api/health", f"/api/ui/{quote(_odd_str(rng))}"])
+        return {"method": "GET", "url": url, "params": {"q": _odd_str(rng)}}
     params = {"next": _odd_str(rng), "login_hint": _odd_str(rng), "validationToken": _odd_str(rng)}
     return {"method": "GET", "url": rng.choice(["/api/auth/zoho/start", "/api/me"]), "params": params}
 

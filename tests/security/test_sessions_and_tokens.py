@@ -1,7 +1,11 @@
 """Findings "logout only clears cookies", "tokens are kept forever", "SSO decided once", "data centre not part
-of the connection": sessions end server-side, Disconnect revokes and deletes, SSO is re-checked per token."""
+of the connection": sessions end server-side, Disconnect revokes and deletes, SSO is re-checked per token, and
+the same ids from two data centres are two users."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -11,7 +15,7 @@ from sync_core.engine.context import EngineContext
 from sync_core.graph.errors import AuthRequired
 from sync_core.recruit import oauth as recruit_oauth
 from sync_core.recruit.errors import InvalidToken
-from sync_core.store.connections import Connection
+from sync_core.store.connections import Connection, RecruitToken
 from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import csrf_headers, key_of, sign_in, stack_settings
 
@@ -104,25 +108,66 @@ async def test_an_sso_connection_of_another_tenant_gets_no_token(
             pass
 
 
-async def test_signing_in_through_another_data_centre_does_not_take_over_the_connection(
-    browser: httpx.AsyncClient, product: EngineContext
+async def test_the_same_ids_from_another_data_centre_are_another_user_and_both_keep_their_connection(
+    browser: httpx.AsyncClient, product: EngineContext, stack: Stack
 ) -> None:
-    await sign_in(browser, BOB)
-    stored = await product.connections.get(key_of(BOB))
-    assert stored is not None
-    elsewhere = stored.model_copy(update={"accounts_server": "https://accounts.zoho.eu"})
-    await product.connections.upsert(elsewhere)
-    await browser.post("/api/auth/logout", headers=csrf_headers(browser))
+    # A connection made through Zoho's EU data centre before the data centre was part of the key, with
+    # exactly Bob's org and user ids (ids are only unique within one data centre).
+    eu_user = Connection(
+        org_id=key_of(BOB).org_id,
+        user_id=key_of(BOB).user_id,
+        email="someone@eu.example",
+        accounts_server="https://accounts.zoho.eu",
+        recruit_token=RecruitToken(refresh_token="eu-refresh"),
+    )
+    await product.connections.upsert(eu_user)
 
-    again = await sign_in_refused(browser, BOB)
+    landed = await sign_in(browser, BOB)
 
-    assert again.status_code == 409
-    assert (await browser.get("/api/me")).status_code == 401
+    assert landed[-1].headers["location"] == "/api/ui"
+    me = (await browser.get("/api/me")).json()
+    assert me["user"]["email"] == BOB
     kept = await product.connections.get(key_of(BOB))
-    assert kept is not None and kept.accounts_server == "https://accounts.zoho.eu"
+    assert kept is not None and kept.email == "someone@eu.example"
+    assert kept.recruit_token is not None and kept.recruit_token.refresh_token == "eu-refresh"
+    home = urlsplit(stack.env["ZOHO_ACCOUNTS_URL"]).netloc
+    bob = await product.connections.get(key_of(BOB).model_copy(update={"data_centre": home}))
+    assert bob is not None and bob.email == BOB and bob.key.data_centre == home
 
 
-async def sign_in_refused(client: httpx.AsyncClient, email: str) -> httpx.Response:
-    start = await client.get("/api/auth/zoho/start", params={"login_hint": email})
-    approved = await client.get(start.headers["location"])
-    return await client.get(approved.headers["location"])
+async def test_a_connection_from_before_the_data_centre_joined_the_key_is_still_the_users(
+    browser: httpx.AsyncClient, product: EngineContext, stack: Stack
+) -> None:
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    old_row = Connection(
+        org_id=key_of(BOB).org_id,
+        user_id=key_of(BOB).user_id,
+        email=BOB,
+        accounts_server=stack.env["ZOHO_ACCOUNTS_URL"],
+        created_at=made,
+    )
+    await product.connections.upsert(old_row)
+
+    await sign_in(browser, BOB)
+
+    assert (await browser.get("/api/me")).json()["user"]["email"] == BOB
+    bobs = [c async for c in product.connections.list_all() if c.user_id == key_of(BOB).user_id]
+    assert [(c.key, c.created_at) for c in bobs] == [(key_of(BOB), made)]
+
+
+async def test_sign_in_asks_zoho_only_for_the_synced_modules_and_read_only_settings(
+    browser: httpx.AsyncClient,
+) -> None:
+    start = await browser.get("/api/auth/zoho/start", params={"login_hint": BOB})
+
+    asked = set(parse_qs(urlsplit(start.headers["location"]).query)["scope"][0].split(","))
+
+    assert {scope for scope in asked if not scope.startswith("ZohoRecruit.notifications.")} == {
+        "ZohoRecruit.modules.event.ALL",
+        "ZohoRecruit.modules.interview.ALL",
+        "ZohoRecruit.modules.contact.ALL",
+        "ZohoRecruit.settings.READ",
+        "ZohoRecruit.users.READ",
+        "ZohoRecruit.search.READ",
+        "ZohoRecruit.org.READ",
+    }

@@ -216,8 +216,10 @@ async function disconnectAll() {
     title: "Disconnect this app?",
     text:
       "Calendar and contacts sync are turned off, the calendar and contact folder this app created are " +
-      "deleted from Outlook, and the app's access to your Zoho and Microsoft accounts is removed. " +
-      "Your Recruit records are not changed.",
+      "deleted from Outlook, the app's access to Zoho is revoked, and every token it kept is deleted. " +
+      "Your Recruit records are not changed. Microsoft keeps your consent listed until you remove it: " +
+      "myapps.microsoft.com (work or school account) or \"Apps with access\" at account.microsoft.com " +
+      "(personal account).",
     confirmLabel: "Disconnect",
   });
   if (!confirmed) return;

@@ -25,6 +25,7 @@ def make_connection(key: ConnectionKey) -> Connection:
     return Connection(
         org_id=key.org_id,
         user_id=key.user_id,
+        key_data_centre=key.data_centre,
         email="ada@example.com",
         name="Ada",
         time_zone="Europe/London",
@@ -76,6 +77,26 @@ async def test_list_all_returns_every_connection_and_delete_removes_one(
     listed = [connection.key async for connection in connections.list_all()]
     assert sorted(listed, key=str) == sorted(keys[1:], key=str)
     assert await connections.get(keys[0]) is None
+
+
+async def test_the_same_ids_from_two_data_centres_and_a_key_without_one_are_three_rows(
+    connections: ConnectionRepository, storage: StorageContext
+) -> None:
+    plain = ConnectionKey(org_id="org:1", user_id="user:1")
+    eu, ca = (plain.model_copy(update={"data_centre": dc}) for dc in ("accounts.zoho.eu", "127.0.0.1:7083"))
+    for key, email in ((plain, "old@example.com"), (eu, "eu@example.com"), (ca, "ca@example.com")):
+        await connections.upsert(make_connection(key).model_copy(update={"email": email}))
+
+    read = {key: await connections.get(key) for key in (plain, eu, ca)}
+    listed = {connection.key: connection.email async for connection in connections.list_all()}
+
+    assert {key: c.email if c else None for key, c in read.items()} == listed
+    assert listed == {plain: "old@example.com", eu: "eu@example.com", ca: "ca@example.com"}
+    table = await storage.table("connections")
+    for entity in [e async for e in table.list_entities()]:
+        assert await connections.key_at(entity["PartitionKey"], entity["RowKey"]) in listed
+    await connections.delete(eu)
+    assert await connections.get(eu) is None and await connections.get(plain) is not None
 
 
 async def test_rotated_keys_still_read_old_rows(

@@ -46,3 +46,14 @@ def test_cookies_are_secure_except_on_local_http() -> None:
     assert all("Secure" not in c for c in local)
     assert all(c.endswith("; Secure") for c in deployed)
     assert "HttpOnly" in local[0] and "SameSite=Lax" in local[0]
+
+
+def test_a_session_names_the_data_centre_of_its_connection_and_old_cookies_name_none() -> None:
+    value, issued = session.issue(SECRET, "org1", "user1", NOW, data_centre="accounts.zoho.eu")
+    plain, _ = session.issue(SECRET, "org1", "user1", NOW)
+
+    named = session.read(SECRET, value, NOW)
+    old = session.read(SECRET, plain, NOW)
+
+    assert named == issued and named is not None and named.data_centre == "accounts.zoho.eu"
+    assert old is not None and old.data_centre == ""
