@@ -6,7 +6,7 @@ Echo suppression, 3-way merge, delete rules, crash-safe adoption (DESIGN.md "Ech
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sync_core.domain.actions import (
@@ -28,6 +28,7 @@ from sync_core.domain.canonical import project, same_fields
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import (
     FOREVER,
+    FieldValues,
     GraphChange,
     JsonValue,
     Link,
@@ -35,6 +36,7 @@ from sync_core.domain.items import (
     RecruitChange,
     RecruitRef,
 )
+from sync_core.domain.length_limits import widen_cut_values
 from sync_core.domain.merge import merge3
 from sync_core.domain.pair_values import (
     agreed,
@@ -131,6 +133,7 @@ class _Planner:
                 reason = "deleted in Recruit" if recruit.deleted else "out of scope in Recruit"
                 self.actions.append(DeleteInGraph(link.graph_id, link, tombstone, reason))
             return
+        recruit = self._widened(recruit, snapshot, module)
         recruit_edited = recruit is not None and not echo(recruit.fields, snapshot, self._r_names(module))
         if graph is not None and graph.gone:
             if recruit is not None and recruit_edited:
@@ -229,7 +232,13 @@ class _Planner:
                     key
                     for key in candidates
                     if key not in self.used_recruit
-                    and same_fields(self.recruit[key].fields or {}, intent.snapshot, names)
+                    and same_fields(
+                        widen_cut_values(
+                            self.recruit[key].fields or {}, intent.snapshot, self.policy.lengths_of(module)
+                        ),
+                        intent.snapshot,
+                        names,
+                    )
                 ),
                 None,
             )
@@ -342,6 +351,15 @@ class _Planner:
             fields = project(recruit.fields, names)
             link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
             self.actions.append(CreateInGraph(recruit.ref, fields, link, transaction_id(key)))
+
+    def _widened(
+        self, change: RecruitChange | None, snapshot: FieldValues, module: str
+    ) -> RecruitChange | None:
+        """A Recruit value that is the agreed one cut to the field's length is our own shortened write."""
+        lengths = self.policy.lengths_of(module)
+        if change is None or change.fields is None or not lengths:
+            return change
+        return replace(change, fields=widen_cut_values(change.fields, snapshot, lengths))
 
     def _r_names(self, module: str) -> tuple[str, ...]:
         return self.policy.recruit_editable(module)
