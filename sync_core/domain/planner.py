@@ -29,6 +29,7 @@ from sync_core.domain.canonical import project, same_fields
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import (
     FOREVER,
+    FieldValues,
     GraphChange,
     JsonValue,
     Link,
@@ -36,6 +37,7 @@ from sync_core.domain.items import (
     RecruitChange,
     RecruitRef,
 )
+from sync_core.domain.length_limits import widen_cut_values
 from sync_core.domain.list_slots import aligned
 from sync_core.domain.merge import merge3
 from sync_core.domain.pair_values import (
@@ -135,6 +137,7 @@ class _Planner:
                 reason = "deleted in Recruit" if recruit.deleted else "out of scope in Recruit"
                 self.actions.append(DeleteInGraph(link.graph_id, link, tombstone, reason))
             return
+        recruit = self._widened(recruit, snapshot, module)
         recruit_edited = recruit is not None and not echo(recruit.fields, snapshot, self._r_names(module))
         if graph is not None and graph.gone:
             if recruit is not None and recruit_edited:
@@ -233,7 +236,13 @@ class _Planner:
                     key
                     for key in candidates
                     if key not in self.used_recruit
-                    and same_fields(self.recruit[key].fields or {}, intent.snapshot, names)
+                    and same_fields(
+                        widen_cut_values(
+                            self.recruit[key].fields or {}, intent.snapshot, self.policy.lengths_of(module)
+                        ),
+                        intent.snapshot,
+                        names,
+                    )
                 ),
                 None,
             )
@@ -352,6 +361,15 @@ class _Planner:
         if change is None or change.fields is None or not self.policy.list_groups:
             return change
         return replace(change, fields=aligned(change.fields, snapshot, self.policy.list_groups))
+
+    def _widened(
+        self, change: RecruitChange | None, snapshot: FieldValues, module: str
+    ) -> RecruitChange | None:
+        """A Recruit value that is the agreed one cut to the field's length is our own shortened write."""
+        lengths = self.policy.lengths_of(module)
+        if change is None or change.fields is None or not lengths:
+            return change
+        return replace(change, fields=widen_cut_values(change.fields, snapshot, lengths))
 
     def _r_names(self, module: str) -> tuple[str, ...]:
         return self.policy.recruit_editable(module)

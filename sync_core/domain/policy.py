@@ -5,7 +5,8 @@ Calendar and contacts share one planner; only their SyncPolicy differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 Direction = Literal["both", "to_graph", "to_recruit"]
@@ -38,10 +39,17 @@ class SyncPolicy:
     create_module: str
     never_delete_modules: frozenset[str] = frozenset()
     list_groups: tuple[tuple[str, ...], ...] = ()
+    # module -> canonical field -> Recruit's length for it: a Recruit value that is the agreed value cut to
+    # that length is no edit (`length_limits.widen_cut_values`).
+    recruit_lengths: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def names(self, module: str) -> tuple[str, ...]:
         """Every field items of `module` sync: the extent of a link's snapshot."""
         return tuple(rule.name for rule in self.fields if rule.applies_to(module))
+
+    def lengths_of(self, module: str) -> Mapping[str, int]:
+        """Recruit's length per canonical field of `module` (fields without a limit are absent)."""
+        return self.recruit_lengths.get(module, {})
 
     def recruit_editable(self, module: str) -> tuple[str, ...]:
         """Fields whose Recruit edits count (and that a Recruit echo is compared on)."""

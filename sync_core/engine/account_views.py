@@ -28,6 +28,8 @@ def kind_view(state: SyncState) -> dict[str, Any]:
         "status": state.status,
         "progress": {"done": state.initial_done, "total": state.initial_total},
         "counts": dict(state.counters),
+        # Items that could not be synced and are not yet written (engine/failed_items.py).
+        "failed": len(state.failed_items),
         "last_sync": _iso(state.last_sync),
         "last_error": last_error,
     }

@@ -1,5 +1,6 @@
 """Executing the planner's actions: Recruit writes in bulk, Graph writes in `$batch`, links stored after each
-stage. A failed item is logged and left for a later pass; it never blocks the rest.
+stage. A failed item is logged once and kept as failed (`failed_items.py`: retried later, or not until it
+changes when it was refused for good); it never blocks the rest.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sync_core.domain.actions import (
@@ -15,7 +17,6 @@ from sync_core.domain.actions import (
     ConflictSettled,
     CreateInGraph,
     CreateInRecruit,
-    DeleteInGraph,
     DeleteInRecruit,
     DropLink,
     GraphWrite,
@@ -26,6 +27,7 @@ from sync_core.domain.actions import (
     UpdateRecruit,
 )
 from sync_core.domain.items import FieldValues, Link, RecruitRef
+from sync_core.engine.failed_items import FailureBook, graph_refusal_is_permanent, record_refusal_is_permanent
 from sync_core.engine.linkstore import to_store
 from sync_core.engine.scope import PassScope
 from sync_core.engine.synclog import conflict_entry, failure_entry, note_entry, title_of, unlink_entry
@@ -44,22 +46,55 @@ _DELETED = frozenset({"INVALID_DATA", "RECORD_NOT_FOUND", "NOT_FOUND"})
 
 @dataclass
 class ApplyOutcome:
-    """What a pass did; `failed_*` name pairs left for a later pass (cursors must not pass them)."""
+    """What a pass did; `failed_*` name pairs left for a later pass (cursors must not pass them);
+    `refused_recruit_keys` pairs refused for good (not retried, but their other half must not be written
+    either); `book` the failed items to store."""
 
     counts: Counter[str] = field(default_factory=Counter)
     failed_recruit_keys: set[str] = field(default_factory=set)
     failed_graph_ids: set[str] = field(default_factory=set)
+    refused_recruit_keys: set[str] = field(default_factory=set)
     entries: list[LogEntry] = field(default_factory=list)
+    book: FailureBook = field(default_factory=lambda: FailureBook({}, datetime.now(UTC)))
 
     def fail(
-        self, scope: PassScope, recruit_key: str | None, graph_id: str | None, title: str, why: str
+        self,
+        scope: PassScope,
+        recruit_key: str | None,
+        graph_id: str | None,
+        title: str,
+        why: str,
+        fields: FieldValues | None = None,
+        permanent: bool = False,
     ) -> None:
+        """An item not written: retried later unless `permanent`; logged when it is news (`FailureBook`)."""
         self.counts["failed"] += 1
+        if permanent:
+            if recruit_key:
+                self.refused_recruit_keys.add(recruit_key)
+        else:
+            if recruit_key:
+                self.failed_recruit_keys.add(recruit_key)
+            if graph_id:
+                self.failed_graph_ids.add(graph_id)
+        if self.book.fail(recruit_key, graph_id, title, why, fields, permanent):
+            self.entries.append(failure_entry(scope, title, why, permanent))
+
+    def skip_refused(self, recruit_key: str | None, graph_id: str | None, fields: FieldValues | None) -> bool:
+        """True (and nothing is sent) when an earlier pass had this very content refused for good."""
+        if not self.book.refused_before(recruit_key, graph_id, fields):
+            return False
         if recruit_key:
-            self.failed_recruit_keys.add(recruit_key)
-        if graph_id:
-            self.failed_graph_ids.add(graph_id)
-        self.entries.append(failure_entry(scope, title, why))
+            self.refused_recruit_keys.add(recruit_key)
+        return True
+
+    def wrote(self, recruit_key: str | None, graph_id: str | None) -> None:
+        self.book.wrote(recruit_key, graph_id)
+
+    @property
+    def wants_retry(self) -> bool:
+        """Whether something failed that a later pass may write (not only refusals for good)."""
+        return bool(self.failed_recruit_keys or self.failed_graph_ids)
 
     def note(self, scope: PassScope, title: str, notes: Sequence[str]) -> None:
         """What a kind changed or left out while writing an item (e.g. a company with no client)."""
@@ -78,7 +113,7 @@ fault_hook = _no_fault
 async def apply(scope: PassScope, actions: Sequence[Action]) -> ApplyOutcome:
     """Run the actions in `Stages` order; links are stored after each stage, so a crash between stages
     resumes cleanly."""
-    outcome = ApplyOutcome()
+    outcome = ApplyOutcome(book=FailureBook(scope.state.failed_items, scope.ctx.clock()))
     writer = _LinkWriter(scope)
     stages = Stages.of(actions)
     if stages.recruit_creates:
@@ -169,13 +204,18 @@ def _by_module(actions: Sequence[_A], module_of: Callable[[_A], str]) -> dict[st
 
 
 def _why(result: RecordResult) -> str:
-    return f"Recruit refused it: {result.code} {result.message}".strip()
+    field_name = result.details.get("api_name")
+    where = f" ({field_name})" if isinstance(field_name, str) and field_name else ""
+    return f"Recruit refused it: {result.code} {result.message}{where}".strip()
 
 
 async def _recruit_creates(
     scope: PassScope, actions: Sequence[CreateInRecruit], writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
-    for module, group in _by_module(actions, lambda a: a.module).items():
+    for module, every in _by_module(actions, lambda a: a.module).items():
+        group = [a for a in every if not outcome.skip_refused(None, a.graph_id, a.fields)]
+        if not group:
+            continue
         prepared = [await _prepare(scope, module, a.fields) for a in group]
         results = await scope.recruit.insert(module, [payload for payload, _ in prepared])
         for action, result, (_, notes) in zip(group, results, prepared, strict=True):
@@ -184,8 +224,10 @@ async def _recruit_creates(
                 writer.add(action.link_after.with_recruit(RecruitRef(module, result.id)), action.fields)
                 outcome.counts["recruit_created"] += 1
                 outcome.note(scope, title, notes)
+                outcome.wrote(None, action.graph_id)
             else:
-                outcome.fail(scope, None, action.graph_id, title, _why(result))
+                permanent = record_refusal_is_permanent(result.code)
+                outcome.fail(scope, None, action.graph_id, title, _why(result), action.fields, permanent)
 
 
 async def _prepare(scope: PassScope, module: str, fields: FieldValues) -> tuple[dict[str, Any], list[str]]:
@@ -199,7 +241,10 @@ async def _recruit_updates(
     writer: _LinkWriter,
     outcome: ApplyOutcome,
 ) -> None:
-    for module, group in _by_module(actions, lambda a: a.ref.module).items():
+    for module, every in _by_module(actions, lambda a: a.ref.module).items():
+        group = [a for a in every if not outcome.skip_refused(a.ref.key, None, a.fields)]
+        if not group:
+            continue
         prepared = []
         for a in group:
             snapshot = a.link_after.snapshot if a.link_after else agreed.get(a.ref.key)
@@ -209,28 +254,36 @@ async def _recruit_updates(
         for action, result, (_, notes) in zip(group, results, prepared, strict=True):
             link = action.link_after
             title = title_of(scope, link.snapshot if link else agreed.get(action.ref.key, action.fields))
+            graph_id = link.graph_id if link else None
             if result.ok:
                 outcome.counts["recruit_updated"] += 1
                 outcome.note(scope, title, notes)
+                outcome.wrote(action.ref.key, graph_id)
                 if link is not None:
                     writer.add(link, link.snapshot)
             else:
-                graph_id = link.graph_id if link else None
-                outcome.fail(scope, action.ref.key, graph_id, title, _why(result))
+                permanent = record_refusal_is_permanent(result.code)
+                outcome.fail(scope, action.ref.key, graph_id, title, _why(result), action.fields, permanent)
 
 
 async def _recruit_deletes(
     scope: PassScope, actions: Sequence[DeleteInRecruit], writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
-    for module, group in _by_module(actions, lambda a: a.ref.module).items():
+    for module, every in _by_module(actions, lambda a: a.ref.module).items():
+        group = [a for a in every if not outcome.skip_refused(a.ref.key, None, None)]
+        if not group:
+            continue
         results = await scope.recruit.delete(module, [a.ref.id for a in group])
         for action, result in zip(group, results, strict=True):
+            graph_id = action.drop_link.graph_id
             if result.ok or result.code.upper() in _DELETED:  # already gone counts as done
                 outcome.counts["recruit_deleted"] += 1
+                outcome.wrote(action.ref.key, graph_id)
                 writer.add(action.tombstone, action.drop_link.snapshot)
             else:
                 title = title_of(scope, action.drop_link.snapshot)
-                outcome.fail(scope, action.ref.key, action.drop_link.graph_id, title, _why(result))
+                permanent = record_refusal_is_permanent(result.code)
+                outcome.fail(scope, action.ref.key, graph_id, title, _why(result), None, permanent)
 
 
 def _with_groups(scope: PassScope, fields: FieldValues, agreed: FieldValues | None) -> dict[str, Any]:
@@ -251,6 +304,8 @@ async def _graph_writes(
     current = await _current_items(scope, [a for a in actions if isinstance(a, UpdateGraph)], outcome)
     planned: list[tuple[GraphWrite, BatchRequest]] = []
     for action in actions:
+        if outcome.skip_refused(*_graph_subject(action)):
+            continue
         if isinstance(action, CreateInGraph):
             body = graph_items.create_body(
                 scope.graph,
@@ -263,7 +318,9 @@ async def _graph_writes(
             planned.append((action, BatchRequest("POST", url, body)))
         elif isinstance(action, UpdateGraph):
             pair = action.link_after.recruit_key if action.link_after else None
-            if pair is not None and pair in outcome.failed_recruit_keys:
+            if pair is not None and (
+                pair in outcome.failed_recruit_keys or pair in outcome.refused_recruit_keys
+            ):
                 continue  # its Recruit half failed: storing the merged link now would lose that edit
             if kind.update_reads and action.graph_id not in current:
                 continue  # could not be read: a write without it would drop what only Outlook holds
@@ -310,40 +367,51 @@ async def _current_items(
     return current
 
 
+def _graph_subject(action: GraphWrite) -> tuple[str | None, str | None, FieldValues | None]:
+    """The item a Graph write is about (Recruit key, Outlook id) and the content it carries."""
+    if isinstance(action, CreateInGraph):
+        return action.ref.key, None, action.fields
+    if isinstance(action, UpdateGraph):
+        return (action.link_after.recruit_key if action.link_after else None), action.graph_id, action.fields
+    return action.tombstone.recruit_key, action.graph_id, None
+
+
 async def _graph_result(
-    scope: PassScope, action: Action, answer: BatchResponse, writer: _LinkWriter, outcome: ApplyOutcome
+    scope: PassScope, action: GraphWrite, answer: BatchResponse, writer: _LinkWriter, outcome: ApplyOutcome
 ) -> None:
+    recruit_key, graph_id, fields = _graph_subject(action)
     if isinstance(action, CreateInGraph):
         if answer.ok and isinstance(answer.body, dict) and answer.body.get("id"):
             writer.add(action.link_after.with_graph_id(str(answer.body["id"])), action.fields)
             if action.tombstone is not None:
                 writer.add(action.tombstone)
             outcome.counts["graph_created"] += 1
+            outcome.wrote(recruit_key, None)
             return
         if answer.status == 404 and not await scope.kind.container_exists(
             scope.graph, scope.mailbox, scope.container_id
         ):
             raise ContainerGone(404, "ErrorItemNotFound", "the dedicated container is gone")
-        why = _graph_why(answer)
-        outcome.fail(scope, action.ref.key, None, title_of(scope, action.fields), why)
+        title = title_of(scope, action.fields)
     elif isinstance(action, UpdateGraph):
         link = action.link_after
         if answer.ok:
             outcome.counts["graph_updated"] += 1
+            outcome.wrote(recruit_key, graph_id)
             if link is not None:
                 writer.add(link, link.snapshot)
             return
         title = title_of(scope, link.snapshot if link else action.fields)
-        recruit_key = link.recruit_key if link else None
-        outcome.fail(scope, recruit_key, action.graph_id, title, _graph_why(answer))
-    elif isinstance(action, DeleteInGraph):
+    else:
         snapshot = action.drop_link.snapshot if action.drop_link else {}
         if answer.ok or answer.status == 404:  # already gone counts as done
             outcome.counts["graph_deleted"] += 1
+            outcome.wrote(recruit_key, graph_id)
             writer.add(action.tombstone, snapshot)
             return
-        recruit_key = action.tombstone.recruit_key
-        outcome.fail(scope, recruit_key, action.graph_id, title_of(scope, snapshot), _graph_why(answer))
+        title = title_of(scope, snapshot)
+    permanent = graph_refusal_is_permanent(answer.status)
+    outcome.fail(scope, recruit_key, graph_id, title, _graph_why(answer), fields, permanent)
 
 
 def _graph_why(answer: BatchResponse) -> str:

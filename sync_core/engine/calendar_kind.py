@@ -31,6 +31,7 @@ from sync_core.graph.subscriptions import calendar_resource
 from sync_core.recruit import event_codec as recruit_codec
 from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.event_codec import DEFAULT_OWNER_FIELDS, EVENTS, INTERVIEWS
+from sync_core.recruit.field_limits import field_lengths, fit_payload
 
 _EVENTS_ONLY = frozenset({EVENTS})
 WRITE_GROUPS: tuple[frozenset[str], ...] = (
@@ -99,7 +100,16 @@ class CalendarKind(KindBase):
             ),
             create_module=EVENTS,
             never_delete_modules=frozenset({INTERVIEWS}),
+            recruit_lengths={module: self._lengths(module, ctx) for module in self.recruit_modules},
         )
+
+    @staticmethod
+    def _lengths(module: str, ctx: KindContext) -> dict[str, int]:
+        """canonical name -> Recruit's length, for the module's text fields whose metadata states one."""
+        lengths = field_lengths(ctx.recruit_fields.get(module, ()))
+        return {
+            name: lengths[api] for name, api in recruit_codec.text_fields(module).items() if api in lengths
+        }
 
     def title(self, fields: FieldValues) -> str:
         return str(fields.get("title") or "").strip() or "(no title)"
@@ -162,16 +172,22 @@ class CalendarKind(KindBase):
         return fields
 
     def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
-        allowed = set(self.policy(ctx).recruit_writable(module))
-        return recruit_codec.write_record(
-            module, {name: value for name, value in fields.items() if name in allowed}, ctx.time_zone
-        )
+        return self._fitted(module, fields, ctx)[0]
 
     async def prepare_recruit(
         self, module: str, fields: FieldValues, ctx: KindContext, recruit: RecruitClient
     ) -> tuple[dict[str, Any], list[str]]:
-        """Events and Interviews need no lookup: the `to_recruit` payload, no notes."""
-        return self.to_recruit(module, fields, ctx), []
+        """Events and Interviews need no lookup: the `to_recruit` payload, and a note per text shortened."""
+        return self._fitted(module, fields, ctx)
+
+    def _fitted(self, module: str, fields: FieldValues, ctx: KindContext) -> tuple[dict[str, Any], list[str]]:
+        """The payload with each text cut to Recruit's length for its field, and a note per cut."""
+        allowed = set(self.policy(ctx).recruit_writable(module))
+        payload = recruit_codec.write_record(
+            module, {name: value for name, value in fields.items() if name in allowed}, ctx.time_zone
+        )
+        labels = {api: name.capitalize() for name, api in recruit_codec.text_fields(module).items()}
+        return fit_payload(payload, field_lengths(ctx.recruit_fields.get(module, ())), labels)
 
     def to_graph(self, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:
         for pair in _REQUIRED_PAIRS:

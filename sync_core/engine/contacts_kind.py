@@ -153,7 +153,18 @@ class ContactsKind(KindBase):
             fields=tuple(FieldRule(path) for path in paths),
             create_module=CONTACTS,
             list_groups=_list_groups(paths),
+            recruit_lengths={CONTACTS: self._lengths(ctx)},
         )
+
+    def _lengths(self, ctx: KindContext) -> dict[str, int]:
+        """Graph path -> the length of the text field it is mapped to (what `write_recruit` cuts to)."""
+        by_name = {f.api_name: f for f in self.recruit_fields(ctx)}
+        lengths: dict[str, int] = {}
+        for entry in self.mapping(ctx):
+            field = by_name.get(entry["recruit"])
+            if field is not None and field.length and field.type != "lookup":
+                lengths[entry["graph"]] = field.length
+        return lengths
 
     def title(self, fields: FieldValues) -> str:
         return display_name(fields) or NO_NAME

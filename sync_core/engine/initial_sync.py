@@ -131,6 +131,13 @@ async def _copy(scope: PassScope, keys: list[str]) -> str | None:
     outcome = await apply(scope, actions)
     telemetry.record_outcome(outcome.counts)
     await log_pass(scope, outcome.entries, outcome.counts)
+    if outcome.book.changes_anything(scope.state):
+        book = outcome.book
+
+        def failures(state: SyncState) -> SyncState:
+            return state.model_copy(update=book.changes(state))
+
+        scope.state = await scope.ctx.syncstate.modify(scope.key, scope.kind.name, failures)
     failed = [c.modified for c in changes if c.ref.key in outcome.failed_recruit_keys]
     return min(failed).isoformat() if failed else None
 

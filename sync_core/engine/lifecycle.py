@@ -136,6 +136,7 @@ async def enable(ctx: EngineContext, key: ConnectionKey, kind_name: KindName) ->
                 "initial_total": 0,
                 "initial_cursor": None,
                 "counters": {},
+                "failed_items": {},
                 "last_error_code": "",
                 "last_error_message": "",
             }

@@ -289,7 +289,8 @@ async def _store_cursors(
         if state.status not in ("active", "initial_sync") or state.container_id != scope.container_id:
             return None  # torn down (or restarted) meanwhile: leave the reset state alone
         counters = dict(state.counters)
-        failing = counters.get(_FAILING, 0) + 1 if outcome.counts["failed"] else 0
+        # Items refused for good wait for a change of theirs: only what may still go through is retried.
+        failing = counters.get(_FAILING, 0) + 1 if outcome.wants_retry else 0
         counters[_FAILING] = failing
         holds = counters.get(_HOLDS, 0)
         update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
@@ -304,6 +305,7 @@ async def _store_cursors(
         for name, value in outcome.counts.items():
             counters[name] = counters.get(name, 0) + value
         update["counters"] = counters
+        update.update(outcome.book.changes(state))
         return state.model_copy(update=update)
 
     scope.state = await scope.ctx.syncstate.modify(scope.key, scope.kind.name, advance)

@@ -17,9 +17,11 @@ from sync_core.recruit.client import RecruitClient
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.syncstate import Lease, SyncState
 
-# Field metadata per (org, module): it changes rarely (a new custom field) and every pass needs the owner
-# field's name, so a worker re-reads it after a while rather than on every pass.
-FIELDS_TTL_SECONDS = 600.0
+# Field metadata per (org, module): it changes rarely (a new custom field, a field's length) and every pass
+# needs the owner field's name and the lengths texts are cut to. A Recruit credit is precious, so a worker
+# reads it at most once a day per org and module; the mapping popup's own fresh read refreshes it
+# (`remember_fields`), so a field an admin just added counts at once.
+FIELDS_TTL_SECONDS = 86_400.0
 _FIELDS_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
 
@@ -66,6 +68,11 @@ class PassScope:
     @property
     def container_id(self) -> str:
         return self.state.container_id
+
+
+def remember_fields(org_id: str, module: str, metadata: list[dict[str, Any]]) -> None:
+    """Field metadata just read elsewhere: the passes of this worker use it instead of reading it again."""
+    _FIELDS_CACHE[(org_id, module)] = (time.monotonic(), metadata)
 
 
 async def kind_context(

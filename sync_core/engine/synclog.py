@@ -34,13 +34,15 @@ def title_of(scope: PassScope, fields: FieldValues | None) -> str:
         return ""
 
 
-def failure_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
+def failure_entry(scope: PassScope, title: str, reason: str, permanent: bool = False) -> LogEntry:
+    """An item not written: retried later, or (`permanent`) not until it is changed (`failed_items.py`)."""
+    then = "not retried until the item is changed" if permanent else "will retry"
     return LogEntry(
         kind=scope.kind.name,
         level="warning",
         type="failure",
         title=title,
-        message=f"{reason}; will retry",
+        message=f"{reason}; {then}",
         at=scope.ctx.clock(),
     )
 

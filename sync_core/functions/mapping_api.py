@@ -18,6 +18,7 @@ from sync_core.domain.contact_fields import (
     validate_mapping,
 )
 from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.scope import remember_fields
 from sync_core.functions import session as sessions
 from sync_core.functions.http import error_response, json_response, key_of_session, with_session
 from sync_core.recruit.contact_codec import recruit_catalog
@@ -39,7 +40,9 @@ async def recruit_fields(ctx: EngineContext, key: ConnectionKey) -> list[Recruit
         raise NotConnected(f"{key}: no stored connection")
     async with ctx.recruit(connection) as recruit:
         metas = await recruit.fields("Contacts")
-    return recruit_catalog(meta.model_dump() for meta in metas)
+    dumped = [meta.model_dump() for meta in metas]
+    remember_fields(connection.org_id, "Contacts", dumped)
+    return recruit_catalog(dumped)
 
 
 async def mapping_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:

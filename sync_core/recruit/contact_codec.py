@@ -9,7 +9,7 @@ from typing import Any
 
 from sync_core.domain.contact_fields import MappingEntry, RecruitField
 from sync_core.domain.items import FieldValues, JsonValue
-from sync_core.domain.text_limits import truncate, utf16_length
+from sync_core.recruit.field_limits import fit_text
 
 # Written when Outlook holds no value for a field Recruit requires and the contact has no e-mail either.
 NO_NAME = "(no name)"
@@ -90,9 +90,9 @@ def write_recruit(
         if field.type == "lookup":
             values[field.api_name] = {"name": text} if text else None
             continue
-        if text is not None and field.length and utf16_length(text) > field.length:
-            # Cut on a grapheme boundary, counted in UTF-16 units (text_limits.py: the unit is unconfirmed).
-            notes.append(f"{field.label} was {len(text)} characters, Recruit keeps {field.length}: truncated")
-            text = truncate(text, field.length)
+        if text is not None:
+            text, note = fit_text(text, field.length, field.label)
+            if note:
+                notes.append(note)
         values[field.api_name] = text
     return RecruitPayload(values, tuple(notes))

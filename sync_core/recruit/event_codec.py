@@ -24,6 +24,13 @@ _TEXT_FIELDS: Mapping[str, Mapping[str, str]] = {
     INTERVIEWS: {"title": "Interview_Name", "location": "Venue", "description": "Schedule_Comments"},
 }
 START, END = "Start_DateTime", "End_DateTime"
+
+
+def text_fields(module: str) -> Mapping[str, str]:
+    """canonical name -> Recruit api_name of the module's free-text fields (title, location, description)."""
+    return _TEXT_FIELDS[module]
+
+
 NO_TITLE = "(no title)"
 
 # Remind_At is an ALARM object; this write form follows Zoho CRM (unconfirmed for Recruit: one function).

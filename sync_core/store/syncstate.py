@@ -30,6 +30,18 @@ SyncStatus = Literal["disabled", "connecting", "initial_sync", "active", "error"
 MAX_ATTEMPTS = 20
 
 
+class FailedItem(BaseModel):
+    """An item a pass could not write: what the log and the Manage page say about it (`title`, `reason`),
+    the fingerprint of the content that was refused, and whether it is retried (`permanent` False) or waits
+    until the item changes. `since`: when it first failed so, ISO 8601."""
+
+    title: str = ""
+    reason: str = ""
+    content: str = ""
+    permanent: bool = False
+    since: str = ""
+
+
 class _SyncStateFields(BaseModel):
     """The fields a syncstate row and the engine's view share; secrets differ (plain vs `_enc`) and are added
     by each."""
@@ -54,6 +66,8 @@ class _SyncStateFields(BaseModel):
     last_sync: AwareDatetime | None = None
     last_error_code: str = ""
     last_error_message: str = ""
+    # Items that could not be written, by item key (`engine/failed_items.py`); `/api/me` counts them.
+    failed_items: dict[str, FailedItem] = {}
     lease_owner: str = ""
     lease_expires: AwareDatetime | None = None
     pending: bool = False
@@ -77,7 +91,7 @@ class SyncState(_SyncStateFields):
 
 
 class _SyncStateRow(StoredRow, _SyncStateFields):
-    json_fields = frozenset({"mapping", "initial_cursor", "initial_left_out", "counters"})
+    json_fields = frozenset({"mapping", "initial_cursor", "initial_left_out", "counters", "failed_items"})
     subscription_client_state_enc: str | None = None
     channel_token_enc: str | None = None
 

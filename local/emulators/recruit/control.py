@@ -1,5 +1,5 @@
-"""Recruit-specific control routes under /_emulator: tokens, import, mass update, custom fields, rate limit,
-feature switches (features.py).
+"""Recruit-specific control routes under /_emulator: tokens, import, mass update, custom fields, refusals,
+rate limit, feature switches (features.py).
 
 Also `GET /_emulator/deliveries`: every watch callback scheduled since the last reset, with its outcome.
 """
@@ -123,6 +123,31 @@ def recruit_control_routes(emulator: Emulator) -> list[BaseRoute]:
         meta.fields.insert(len(meta.fields) - 4, field_def)  # before the four system fields
         return JSONResponse({"field": field_def.to_json()}, status_code=201)
 
+    async def refusals(request: Request) -> Response:
+        """`{"module", "rules": [{"api_name", "contains"}]}`: that module's writes whose field holds the text
+        are refused with INVALID_DATA until the rules change (`"rules": []` clears). No source: a stand-in for
+        whatever Recruit keeps refusing (e.g. an admin's validation rule), so a permanently failing item can
+        be tested."""
+        body = await json_object(request)
+        meta = emulator.state.modules.get(str((body or {}).get("module")))
+        rules = (body or {}).get("rules")
+        if body is None or meta is None or not isinstance(rules, list):
+            return _bad("a known module and a list of rules are required")
+        fields = meta.by_name()
+        parsed: list[tuple[str, str]] = []
+        for rule in rules:
+            api_name = str(rule.get("api_name", "")) if isinstance(rule, dict) else ""
+            contains = rule.get("contains") if isinstance(rule, dict) else None
+            if api_name not in fields or not isinstance(contains, str) or not contains:
+                return _bad(
+                    "each rule needs a field of the module (api_name) and a non-empty text (contains)"
+                )
+            parsed.append((api_name, contains))
+        meta.refusals = parsed
+        return JSONResponse(
+            {"module": meta.name, "rules": [{"api_name": n, "contains": t} for n, t in parsed]}
+        )
+
     async def ratelimit(request: Request) -> Response:
         body = await json_object(request)
         if body is None:
@@ -151,6 +176,7 @@ def recruit_control_routes(emulator: Emulator) -> list[BaseRoute]:
         Route(f"{CONTROL_PREFIX}/import", import_records, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/mass-update", mass_update, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/fields", add_field, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/refusals", refusals, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/ratelimit", ratelimit, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/features", features, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/deliveries", deliveries, methods=["GET"]),

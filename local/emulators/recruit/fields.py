@@ -1,6 +1,8 @@
 """Field metadata of the emulated modules, as `GET /settings/fields` reports it and validation reads it.
 
 Names follow API-NOTES.md; where Recruit's real names are unconfirmed, README.md documents the choice.
+Each field's `length` is served as Zoho's fields metadata has it (zoho/crm-oas
+v8.0/fields/operations/getFields/examples/response-200-fullexample.md) and enforced by validation.py.
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ class ModuleMeta:
     name: str
     fields: list[FieldDef] = field(default_factory=list)
     display: tuple[str, ...] = ()  # fields joined to make a record's name in lookups
+    # (api_name, text): a write whose string value of that field contains the text is refused with
+    # INVALID_DATA (the `/_emulator/refusals` switch; no source); empty by default and after a reset.
+    refusals: list[tuple[str, str]] = field(default_factory=list)
 
     def by_name(self) -> dict[str, FieldDef]:
         return {f.api_name: f for f in self.fields}

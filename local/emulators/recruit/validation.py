@@ -119,9 +119,19 @@ class RecordValidator:
         if not isinstance(raw, str):
             raise _invalid(field_def)
         if field_def.length and len(raw) > field_def.length:
+            # Zoho's insert page: "The 'INVALID_DATA' error is thrown if the field value length is more than
+            # the maximum length defined for that field" (zoho.com/crm/developer/docs/api/v8/
+            # insert-records.html); the body as zoho/crm-oas v8.0/appointments/operations/createAppointmentsS/
+            # examples/response-400-invaliddatamaxlengthappointmentnameresponse1.md. Counted in code points:
+            # whether Zoho counts code points or UTF-16 units is unconfirmed.
             raise RecordError(
                 "INVALID_DATA", field_def.api_name, "invalid data", {"maximum_length": field_def.length}
             )
+        refused = next((text for name, text in self.meta.refusals if name == field_def.api_name), None)
+        if refused is not None and refused in raw:
+            # The `/_emulator/refusals` switch (no source: it stands for whatever Recruit keeps refusing, such
+            # as a validation rule an admin set up); answered as any other invalid value.
+            raise _invalid(field_def)
         if field_def.data_type == "email" and not EMAIL.match(raw):
             raise _invalid(field_def)
         if field_def.data_type == "picklist" and field_def.picklist and raw not in field_def.picklist:

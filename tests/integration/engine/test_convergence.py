@@ -151,8 +151,10 @@ async def test_a_pass_that_crashes_mid_apply_is_retried_without_duplicates(
 
 
 async def test_an_item_recruit_refuses_is_logged_by_title_and_blocks_nothing(synced: Synced) -> None:
-    too_long = "Overlong " + "x" * 400  # longer than Recruit's Event_Title allows
-    event_id = await synced.outlook_create(graph_event(too_long))
+    # Recruit refuses this title (the emulator's refusals switch; a long title is shortened, not refused).
+    rules = [{"api_name": "Event_Title", "contains": "REFUSED"}]
+    synced.recruit.control("refusals", {"module": "Events", "rules": rules})
+    event_id = await synced.outlook_create(graph_event("Overlong REFUSED"))
     await synced.outlook_create(graph_event("Accepted one"))
     await synced.sync()
 

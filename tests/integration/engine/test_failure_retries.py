@@ -13,7 +13,6 @@ from tests.integration.engine.conftest import (
     event_fields,
     graph_event,
     recruit_stats,
-    writes,
 )
 
 # Outlook answers every try of the item with 429 until the test lifts it: the item runs out of its retries
@@ -155,35 +154,6 @@ async def test_retries_back_off_and_stop_after_five_that_still_fail(
     subjects = await synced.outlook_subjects()
     assert "Client call, refused every time" in subjects and "Made in Outlook" in subjects
     assert "Alice: client call" not in subjects
-    assert queued.take() == []
-    assert await failing_passes(synced) == 0
-
-
-async def test_an_outlook_edit_recruit_refuses_is_tried_again_by_the_retry_until_the_user_fixes_it(
-    synced: Synced, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    queued = QueuedSyncs(synced.ctx, monkeypatch)
-    event = await synced.outlook_event("Alice: client call")
-    synced.tick()
-    synced.outlook_update(event["id"], {"subject": "x" * 300})  # longer than Recruit's Event_Title allows
-    await synced.sync(reason="graph_notification")
-    [(retry, visible_after)] = queued.take()
-    assert (retry.purpose, retry.failing_passes, visible_after) == (SyncPurpose.FAILURE_RETRY, 1, 30)
-
-    before = recruit_stats(synced.recruit)
-    await run_pass(synced.ctx, retry)
-
-    # The retry read the edit again (the delta link was held for it), and Recruit refused it again.
-    assert writes(before, recruit_stats(synced.recruit), "PUT", "/recruit/v2/{module}") == 1
-    assert "Alice: client call" in synced.owned_titles("Events")
-    [(retry, visible_after)] = queued.take()
-    assert (retry.purpose, retry.failing_passes, visible_after) == (SyncPurpose.FAILURE_RETRY, 2, 60)
-
-    synced.tick()
-    synced.outlook_update(event["id"], {"subject": "Client call, shorter"})
-    await synced.sync(reason="graph_notification")
-    titles = synced.owned_titles("Events")
-    assert "Client call, shorter" in titles and "Alice: client call" not in titles
     assert queued.take() == []
     assert await failing_passes(synced) == 0
 

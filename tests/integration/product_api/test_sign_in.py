@@ -64,6 +64,7 @@ async def test_each_kind_starts_disabled_with_empty_progress(
             "status": "disabled",
             "progress": {"done": 0, "total": 0},
             "counts": {},
+            "failed": 0,
             "last_sync": None,
             "last_error": None,
         }

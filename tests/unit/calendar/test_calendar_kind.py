@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
+from local.emulators.recruit.fields import default_modules
+from sync_core.config import Settings
 from sync_core.engine.calendar_kind import CalendarKind, IncompleteFields
+from sync_core.engine.kinds import KindContext
 from sync_core.graph.event_codec import MARKER, UnknownEventZone
-from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
+from tests.unit.calendar.conftest import USER_ID, as_graph_item, as_recruit_record, context
 
 START = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -234,3 +237,17 @@ def test_a_time_in_the_repeated_hour_is_written_in_utc_so_it_keeps_its_instant(k
     )
     assert body["start"] == {"dateTime": "2026-11-01T06:00:00.0000000", "timeZone": "UTC"}
     assert body["end"]["timeZone"] == "Eastern Standard Time"
+
+
+async def test_a_long_outlook_title_and_body_are_shortened_for_recruit_with_notes(kind: CalendarKind) -> None:
+    metadata = {m: [f.to_json() for f in default_modules()[m].fields] for m in ("Events", "Interviews")}
+    ctx = KindContext(Settings(), USER_ID, "Alice", "UTC", recruit_fields=metadata)
+    fields = {"title": "T" * 300, "description": "D" * 40000}
+    payload, notes = await kind.prepare_recruit("Events", fields, ctx, recruit=None)  # type: ignore[arg-type]
+    assert (len(payload["Event_Title"]), len(payload["Description"])) == (255, 32000)
+    assert notes == [
+        "Title shortened to 255 characters to fit Recruit",
+        "Description shortened to 32000 characters to fit Recruit",
+    ]
+    assert kind.to_recruit("Events", fields, ctx) == payload
+    assert kind.policy(ctx).lengths_of("Interviews")["title"] == 120

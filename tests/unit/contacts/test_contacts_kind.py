@@ -103,3 +103,9 @@ def test_write_groups_cover_every_list_and_address_and_the_display_name() -> Non
         in groups
     )
     assert frozenset({"givenName", "middleName", "surname", "emailAddresses[1]"}) in groups
+
+
+def test_policy_carries_the_length_of_each_mapped_text_field_by_graph_path() -> None:
+    lengths = KIND.policy(_ctx()).lengths_of("Contacts")
+    assert lengths["givenName"] == 40 and lengths["surname"] == 80
+    assert "companyName" not in lengths  # a lookup: a client's name is never cut

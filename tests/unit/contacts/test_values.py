@@ -76,7 +76,7 @@ def test_values_longer_than_the_recruit_field_are_truncated_with_a_note(
 ) -> None:
     payload = write_recruit({"givenName": "A" * 60}, DEFAULT_MAPPING, contact_fields)
     assert payload.values == {"First_Name": "A" * 40}
-    assert payload.notes == ("First Name was 60 characters, Recruit keeps 40: truncated",)
+    assert payload.notes == ("First Name shortened to 40 characters to fit Recruit",)
 
 
 def test_truncation_never_splits_an_emoji(contact_fields: list[RecruitField]) -> None:
