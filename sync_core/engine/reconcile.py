@@ -123,7 +123,9 @@ def sweeps_recruit(request: SyncRequest) -> bool:
     sweep only when the connection's sweep interval has passed."""
     if request.reason == "recruit_notification" and not request.recruit_ids:
         return True  # a callback that names nothing: only the lists can say what changed
-    return request.reason in ("sweep", "resync", "initial") and request.purpose != SyncPurpose.RERUN
+    # An "initial" request reaching reconcile found the initial sync finished (its last step reconciled, as
+    # a resync): it is another step's leftover message, and sweeps only when due, like a rerun.
+    return request.reason in ("sweep", "resync") and request.purpose != SyncPurpose.RERUN
 
 
 def _follow_up(
