@@ -136,3 +136,12 @@ async def test_the_manage_page_shows_the_orgs_credits_spent_today(alice: Alice) 
 
     assert me["recruit_credits_today"] == spent(alice.engine) > 0
     assert me["recruit_daily_credit_budget"] == alice.engine.settings.recruit_daily_credit_budget
+
+
+async def test_a_calendar_sweep_with_nothing_changed_costs_four_credits(alice: Alice) -> None:
+    await synced_event(alice, "Synced before")
+    before = spent(alice.engine)
+
+    await run_pass(alice.engine, request(alice, "sweep"))
+
+    assert spent(alice.engine) - before == 4  # modified-since and deleted, for Events and for Interviews
