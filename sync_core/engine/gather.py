@@ -45,6 +45,8 @@ class RecruitSide:
     changes: list[RecruitChange] = field(default_factory=list)
     newest: datetime | None = None  # newest Modified_Time (or deletion time) a sweep read: the next watermark
     swept: bool = False  # the modified-since and deleted lists were read (else only the request's ids)
+    # The ids callbacks left in the sync state (lease held) that this pass read, by module.
+    pending_read: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def gather_recruit(
@@ -59,9 +61,12 @@ async def gather_recruit(
 
     Without `sweep` the watermark stays where it is (`newest` is None): the next sweep reads everything
     modified since the last one, so a change whose callback was lost is still found."""
-    side = RecruitSide(swept=sweep)
+    side = RecruitSide(swept=sweep, pending_read=dict(scope.state.pending_recruit_ids or {}))
     watermark = scope.state.recruit_watermark
     asked_ids = _asked_ids(scope, request)
+    for module, ids in side.pending_read.items():
+        if module in scope.kind.recruit_modules:
+            asked_ids[module] = list(dict.fromkeys([*asked_ids.get(module, []), *ids]))
     for module in scope.kind.recruit_modules:
         records = await _list_records(scope, module, watermark, also) if sweep else []
         seen = {str(record.get("id")) for record in records}

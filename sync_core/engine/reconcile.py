@@ -59,6 +59,10 @@ RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 MAX_FAILURE_RETRIES = 5
 _FAILING = "failing_passes"
+# Callback ids kept for the lease holder's rerun; beyond this many the rerun sweeps instead.
+MAX_PENDING_IDS = 1000
+# The operation of a Recruit delete callback (API-NOTES "Notifications").
+RECRUIT_DELETE = "delete"
 # Recruit throttled the pass and, as it always does, did not say until when: the request is queued again as a
 # new message this much later (or when a reset it did name comes), so throttling never spends the queue's
 # dequeue count (and never lands the request in the poison queue) nor the failure retries above.
@@ -85,6 +89,8 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                 return
             if sweeps_recruit(current):
                 await credits.owe_sweep(ctx, key, kind.name, ctx.clock())
+            elif current.recruit_ids and current.recruit_module:
+                await _leave_ids_for_holder(ctx, key, kind.name, current.recruit_module, current.recruit_ids)
             if lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
                 # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
                 await _check_pending_later(ctx, current, lease)
@@ -109,12 +115,29 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
 
 def _needs_own_pass(request: SyncRequest) -> bool:
     """Whether a request finding the lease held must run itself later rather than leave `pending` set (a
-    sweep leaves `pending` and the sweep owed: the holder's rerun then sweeps)."""
+    sweep leaves `pending` and the sweep owed, a callback its ids: the holder's rerun reads them)."""
     return (
         request.reason == "initial"
         or request.purpose == SyncPurpose.MAPPING_CHANGED
-        or bool(request.recruit_ids)  # the callback's ids
+        or (bool(request.recruit_ids) and request.recruit_operation == RECRUIT_DELETE)
     )
+
+
+async def _leave_ids_for_holder(
+    ctx: EngineContext, key: ConnectionKey, kind: Kind, module: str, ids: list[str]
+) -> None:
+    """Adds a callback's ids to those the holder's rerun reads; past MAX_PENDING_IDS a sweep is owed."""
+
+    def add(state: SyncState) -> SyncState:
+        pending = dict(state.pending_recruit_ids or {})
+        pending[module] = list(dict.fromkeys([*pending.get(module, []), *map(str, ids)]))
+        if sum(len(kept) for kept in pending.values()) > MAX_PENDING_IDS:
+            return state  # the owed sweep below finds them
+        return state.model_copy(update={"pending_recruit_ids": pending})
+
+    state = await ctx.syncstate.modify(key, kind, add)
+    if not set(map(str, ids)) <= set((state.pending_recruit_ids or {}).get(module, [])):
+        await credits.owe_sweep(ctx, key, kind, ctx.clock())
 
 
 def sweeps_recruit(request: SyncRequest) -> bool:
@@ -293,6 +316,15 @@ async def _sweeps_recruit_now(scope: PassScope, request: SyncRequest, now: datet
     return credits.sweep_due(state, now, interval)
 
 
+def _unread(pending: dict[str, list[str]] | None, read: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """The callback ids left for a rerun that arrived after this pass read the others."""
+    left = {
+        module: [rid for rid in ids if rid not in set(read.get(module, []))]
+        for module, ids in (pending or {}).items()
+    }
+    return {module: ids for module, ids in left.items() if ids} or None
+
+
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
     """Newest Modified_Time a sweep read minus the slack (never moving back for records fetched by id), but
     below any record whose write failed, so the next sweep reads that one again."""
@@ -328,6 +360,8 @@ async def _store_cursors(
         counters[_FAILING] = failing
         holds = counters.get(_HOLDS, 0)
         update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
+        if recruit_side.pending_read:
+            update["pending_recruit_ids"] = _unread(state.pending_recruit_ids, recruit_side.pending_read)
         if recruit_side.swept:
             counters[credits.LAST_RECRUIT_SWEEP] = int(now.timestamp())
         if hold and holds < MAX_DELTA_HOLDS:

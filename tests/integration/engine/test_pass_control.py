@@ -129,7 +129,7 @@ async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pa
     assert not state.pending and not state.lease_owner
 
 
-async def test_a_recruit_callback_that_finds_the_lease_held_comes_back_itself_and_is_read(
+async def test_a_recruit_callback_that_finds_the_lease_held_leaves_its_ids_to_the_holders_rerun(
     synced: Synced, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx, key = synced.ctx, synced.connection.key
@@ -142,12 +142,13 @@ async def test_a_recruit_callback_that_finds_the_lease_held_comes_back_itself_an
 
     await synced.sync(reason="recruit_notification", **callback)
 
-    # Between sweeps the holder's rerun reads no Recruit ids: the callback's request runs again itself.
-    [(again, visible_after)] = queued.sent
-    assert (again.recruit_ids, visible_after) == ([record_id], reconcile.INITIAL_RETRY_SECONDS)
+    assert [request.purpose for request, _ in queued.sent] == [SyncPurpose.PENDING_CHECK]
+    assert (await synced.state()).pending_recruit_ids == {"Events": [record_id]}
     assert await ctx.syncstate.release(lease)
-    await run_pass(ctx, again)
+    # The holder's rerun: between sweeps it reads no Recruit list, only the ids left for it.
+    await synced.sync(purpose=SyncPurpose.RERUN)
     assert "Named by a callback" in await synced.outlook_subjects()
+    assert (await synced.state()).pending_recruit_ids is None
 
 
 async def test_an_expired_delta_token_starts_a_fresh_round_without_duplicates(synced: Synced) -> None:
