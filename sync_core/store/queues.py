@@ -32,6 +32,9 @@ class SyncPurpose(StrEnum):
     PENDING_CHECK = "pending_check"
     # Retries what a failing pass left, after `failing_passes` failing passes in a row.
     FAILURE_RETRY = "failure_retry"
+    # The lease holder's own pass again, for requests that found the lease held meanwhile and left only the
+    # `pending` flag (Graph notifications): it reads Graph's delta; Recruit is swept only when that is due.
+    RERUN = "rerun"
 
 
 class SyncRequest(BaseModel):

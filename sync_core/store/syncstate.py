@@ -62,6 +62,8 @@ class _SyncStateFields(BaseModel):
     initial_cursor: dict[str, Any] | None = None
     # Records the initial sync's cap left out that the watermark's slack re-reads: key -> Modified_Time.
     initial_left_out: dict[str, str] | None = None
+    # Ids Recruit callbacks named while the lease was held, by module: the holder's rerun reads them.
+    pending_recruit_ids: dict[str, list[str]] | None = None
     counters: dict[str, int] = {}
     last_sync: AwareDatetime | None = None
     last_error_code: str = ""
@@ -91,7 +93,9 @@ class SyncState(_SyncStateFields):
 
 
 class _SyncStateRow(StoredRow, _SyncStateFields):
-    json_fields = frozenset({"mapping", "initial_cursor", "initial_left_out", "counters", "failed_items"})
+    json_fields = frozenset(
+        {"mapping", "initial_cursor", "initial_left_out", "counters", "failed_items", "pending_recruit_ids"}
+    )
     subscription_client_state_enc: str | None = None
     channel_token_enc: str | None = None
 
