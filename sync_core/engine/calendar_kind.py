@@ -8,6 +8,21 @@ changed names): the Graph body is rebuilt from description + participants (+ a r
 express, kept in the body), and start/end/all_day only make sense together. `to_graph` raises
 IncompleteFields when start comes without end, description without participants (or the reverse), or an
 unsupported recurrence without the body's fields.
+
+Recurring series. calendarView delta lists a series as its occurrences and exceptions, never the master; each
+leads to its master (`syncs_through`), which the pass reads once (GET /events/{masterId}) and syncs as ONE
+Recruit Event holding the master's fields and rule. The rule moves to the user's zone where the series'
+zone has another date (`domain/recurrence_zones.py`); a series no rule can move is logged, not synced.
+
+A single occurrence deleted or moved (or otherwise edited) in Outlook stays an Outlook-only change: the
+Recruit Event keeps the series' rule, and nothing is written for it. Why: Recruit's Events API holds a
+series only as `Recurring_Activity {RRULE}` (API-NOTES; no EXDATE, no per-occurrence records), so it cannot
+leave out or move one date. A separate Recruit Event for a moved occurrence would stand beside the rule's own
+occurrence at the old time (a duplicate the recruiter cannot tell apart), and an EXDATE Recruit may drop
+would read back as a change every pass (a loop). Graph v1.0 does not even say which series a removed
+occurrence belonged to (`cancelledOccurrences` is beta only). Edits to the whole series (title, times,
+rule) and its deletion do reach Recruit; an edit of the series from Recruit rewrites the series in Outlook,
+which, as in Outlook itself, resets its changed occurrences.
 """
 
 from __future__ import annotations
@@ -17,9 +32,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from sync_core.config import Settings
-from sync_core.domain.items import FieldValues, JsonValue
+from sync_core.domain.items import FieldValues, JsonValue, UnreadableItem
 from sync_core.domain.policy import FieldRule, SyncPolicy
-from sync_core.domain.recurrence import canonical_rule
+from sync_core.domain.recurrence import UnsupportedRecurrence, canonical_rule
+from sync_core.domain.recurrence_zones import move_rule
 from sync_core.engine.kind_base import EPOCH, ContainerCalls, KindBase
 from sync_core.engine.kinds import KindContext, KindName, Window
 from sync_core.graph import containers
@@ -42,6 +58,11 @@ WRITE_GROUPS: tuple[frozenset[str], ...] = (
 _REQUIRED_PAIRS = (frozenset({"start", "end"}), frozenset({"description", "participants"}))
 # Graph types that never sync on their own: occurrences and exceptions follow their series master.
 _SERIES_MEMBERS = frozenset({"occurrence", "exception"})
+
+
+class UnrepeatableSeries(UnreadableItem):
+    """An Outlook series whose days no rule repeats the same way in the user's zone: left out (and logged),
+    since one Recruit instance or shifted days would be wrong times, and a write back could flatten it."""
 
 
 class IncompleteFields(ValueError):
@@ -136,6 +157,14 @@ class CalendarKind(KindBase):
         master = item.get("seriesMasterId")
         return (str(item["id"]), str(master)) if master else (str(item["id"]),)
 
+    def syncs_through(self, item: Mapping[str, Any]) -> str | None:
+        """Occurrences and exceptions lead to their series master: a series is one Recruit Event."""
+        master = item.get("seriesMasterId")
+        return str(master) if master and item.get("type") in _SERIES_MEMBERS else None
+
+    def listed_through_members(self, snapshot: Mapping[str, Any]) -> bool:
+        return bool(snapshot.get("recurrence"))
+
     def expected_in_round(self, snapshot: Mapping[str, Any], window: Window | None) -> bool:
         """Whether the agreed times overlap the window. A series (its later occurrences may reach in) and
         unreadable times count as in: a GET decides."""
@@ -166,9 +195,17 @@ class CalendarKind(KindBase):
         if item.get("type") in _SERIES_MEMBERS:
             return None
         fields = graph_codec.read_event(item)
-        fields["recurrence"] = canonical_recurrence(
-            str(fields.get("recurrence") or ""), fields.get("start"), ctx.time_zone
-        )
+        rule, start = str(fields.get("recurrence") or ""), fields.get("start")
+        series_zone = graph_codec.series_zone(item)
+        if rule and item.get("recurrence") and isinstance(start, datetime) and series_zone:
+            # Outlook repeats the series in its own zone, Recruit in the user's: the days move with the date.
+            try:
+                rule = move_rule(rule, start, series_zone, ctx.time_zone)
+            except UnsupportedRecurrence as error:
+                raise UnrepeatableSeries(
+                    f"the series repeats on days that fall on other dates in {ctx.time_zone}: {error}"
+                ) from error
+        fields["recurrence"] = canonical_recurrence(rule, start, ctx.time_zone)
         return fields
 
     def to_recruit(self, module: str, fields: FieldValues, ctx: KindContext) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef, UnreadableItem
 from sync_core.domain.pair_values import later
+from sync_core.engine.kinds import SyncKind
 from sync_core.engine.linkstore import decode_snapshot, to_domain
 from sync_core.engine.scope import PassScope
-from sync_core.graph.delta import DeltaRound, fetch_tags
+from sync_core.graph.delta import DeltaRound, fetch_tags, is_removed
 from sync_core.recruit.datetimes import parse_optional
 from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.links import Link as StoredLink
@@ -152,27 +153,34 @@ async def gather_graph(
     kind's links when the caller has read them already). Raises DeltaExpired and ContainerGone."""
     kind = scope.kind
     delta = await kind.delta(scope.graph, scope.mailbox, scope.container_id, delta_link, now)
+    own, masters = _own_and_masters(kind, delta.changes)
+    listed = [*(str(item["id"]) for item in own), *masters]
     if delta_link is None:
         # A fresh round lists the whole container and its deletions are inferred from every link: read them
         # all once (a few pages) rather than each listed id's link and then every link again.
         if every_link is None:
             every_link = [link async for link in scope.ctx.links.list_all(scope.key, kind.name)]
-        listed = {str(item["id"]) for item in delta.changes}
-        links_by_graph = {link.graph_id: link for link in every_link if link.graph_id in listed}
+        wanted = set(listed)
+        links_by_graph = {link.graph_id: link for link in every_link if link.graph_id in wanted}
     else:
-        links_by_graph = await links_by_graph_ids(scope, (str(item["id"]) for item in delta.changes))
+        links_by_graph = await links_by_graph_ids(scope, listed)
     side = GraphSide(delta_link=delta.delta_link, fresh=delta_link is None, links=links_by_graph)
     known_items: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
-    for item in delta.changed:
+    for item in own:
+        if is_removed(item):
+            continue
         graph_id = str(item["id"])
         if graph_id in links_by_graph:
             known_items[graph_id] = item
         else:
             unknown.append(graph_id)
     # `@removed` can name events outside the window: only a GET that finds nothing proves a deletion.
-    removed_linked = [gid for gid in delta.removed_ids if gid in links_by_graph and gid not in known_items]
-    to_read = list(dict.fromkeys(unknown + removed_linked))
+    removed = [str(item["id"]) for item in own if is_removed(item)]
+    removed_linked = [gid for gid in removed if gid in links_by_graph and gid not in known_items]
+    if not side.fresh and any(gid not in links_by_graph for gid in removed):
+        removed_linked += await _unattributed_removals(scope, side, every_link, masters)
+    to_read = list(dict.fromkeys(unknown + masters + removed_linked))
     lookup = await fetch_tags(scope.graph, scope.mailbox, kind.graph_item_kind, to_read) if to_read else None
     for item in known_items.values():
         _read(scope, side, item, None)
@@ -186,6 +194,45 @@ async def gather_graph(
     if side.fresh:
         await _infer_deletions(scope, side, delta, now, every_link)
     return side
+
+
+def _own_and_masters(
+    kind: SyncKind, changes: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Delta's items that sync as themselves, and the ids of those that sync in the others' stead: each series
+    master once, however many of its occurrences the round lists (never a GET per occurrence)."""
+    own: list[dict[str, Any]] = []
+    masters: dict[str, None] = {}
+    for item in changes:
+        master = None if is_removed(item) else kind.syncs_through(item)
+        if master:
+            masters[master] = None
+        else:
+            own.append(item)
+    return own, list(masters)
+
+
+async def _unattributed_removals(
+    scope: PassScope, side: GraphSide, every_link: Sequence[StoredLink] | None, read_anyway: Collection[str]
+) -> list[str]:
+    """Linked items delta lists only through members (series) that a removal no link names may have taken
+    (a removed occurrence names no master): each is read once, and only a 404 makes it a deletion."""
+    links = (
+        every_link
+        if every_link is not None
+        else [link async for link in scope.ctx.links.list_all(scope.key, scope.kind.name)]
+    )
+    found = [
+        link
+        for link in links
+        if link.state == "linked"
+        and link.graph_id
+        and link.graph_id not in side.links
+        and link.graph_id not in read_anyway
+        and scope.kind.listed_through_members(decode_snapshot(link.snapshot))
+    ]
+    side.links.update({link.graph_id: link for link in found})
+    return [link.graph_id for link in found]
 
 
 async def _infer_deletions(

@@ -126,3 +126,9 @@ class KindBase:
 
     def expected_in_round(self, snapshot: Mapping[str, Any], window: Window | None) -> bool:
         return True
+
+    def syncs_through(self, item: Mapping[str, Any]) -> str | None:
+        return None
+
+    def listed_through_members(self, snapshot: Mapping[str, Any]) -> bool:
+        return False

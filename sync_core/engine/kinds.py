@@ -81,6 +81,16 @@ class SyncKind(Protocol):
         """The Graph ids a delta item shows to exist (a calendar occurrence also shows its series)."""
         ...
 
+    def syncs_through(self, item: Mapping[str, Any]) -> str | None:
+        """The Graph id of the item that syncs in this delta item's stead (a calendar occurrence or exception:
+        its series master, read once per pass however many members a round lists); None: it syncs itself."""
+        ...
+
+    def listed_through_members(self, snapshot: Mapping[str, Any]) -> bool:
+        """Whether delta lists the linked item whose agreed values are `snapshot` only through members (a
+        calendar series): a removal no link names may then be its deletion, which a GET decides."""
+        ...
+
     def expected_in_round(self, snapshot: Mapping[str, Any], window: Window | None) -> bool:
         """Whether a fresh round over `window` must list the linked item whose agreed values are `snapshot`
         (when it did not, a GET decides whether it was deleted)."""

@@ -72,6 +72,28 @@ def _zone_name(value: Mapping[str, Any], fallback: str | None) -> str:
     return name
 
 
+def series_zone(item: Mapping[str, Any]) -> str | None:
+    """The zone a series repeats in: the event's own (`originalStartTimeZone`, resources/event.md), else the
+    range's `recurrenceTimeZone` ("the time zone of the event" when absent: recurrencerange.md), else the
+    zone its start is rendered in; None when none of them is a zone we know."""
+    recurrence = item.get("recurrence")
+    recurrence_range = recurrence.get("range") if isinstance(recurrence, Mapping) else None
+    start = item.get("start")
+    candidates = (
+        item.get("originalStartTimeZone"),
+        recurrence_range.get("recurrenceTimeZone") if isinstance(recurrence_range, Mapping) else None,
+        start.get("timeZone") if isinstance(start, Mapping) else None,
+    )
+    for name in candidates:
+        if name:
+            try:
+                to_iana(str(name))
+            except UnknownTimeZone:
+                continue
+            return str(name)
+    return None
+
+
 def _moment(value: Any, original_zone: str | None) -> datetime | None:
     if not isinstance(value, Mapping) or not value.get("dateTime"):
         return None

@@ -32,3 +32,28 @@ def test_a_readable_outlook_event_is_a_change() -> None:
     _read(scope(), side, as_graph_item({"subject": "Call"}), None)
     assert [change.graph_id for change in side.changes] == ["AAMk1"]
     assert side.unreadable == []
+
+
+def test_an_outlook_series_no_rule_repeats_the_same_way_in_the_users_zone_is_left_out_and_noted() -> None:
+    # The first Monday of the month at 23:30 in Los Angeles is the Tuesday after it in Kolkata: no position.
+    item = as_graph_item(
+        {
+            "subject": "Board prep",
+            "start": {"dateTime": "2026-12-07T23:30:00.0000000", "timeZone": "Pacific Standard Time"},
+            "end": {"dateTime": "2026-12-08T00:00:00.0000000", "timeZone": "Pacific Standard Time"},
+            "recurrence": {
+                "pattern": {
+                    "type": "relativeMonthly",
+                    "interval": 1,
+                    "daysOfWeek": ["monday"],
+                    "index": "first",
+                },
+                "range": {"type": "noEnd", "startDate": "2026-12-07"},
+            },
+        }
+    )
+    side = GraphSide()
+    _read(scope(), side, item, None)
+    assert side.changes == []
+    [(title, why)] = side.unreadable
+    assert title == "Board prep" and "other dates in Asia/Kolkata" in why
