@@ -84,7 +84,7 @@ def test_truncation_never_splits_an_emoji(contact_fields: list[RecruitField]) ->
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     payload = write_recruit({"givenName": "A" * 39 + family}, DEFAULT_MAPPING, contact_fields)
     assert payload.values == {"First_Name": "A" * 39}
-    assert payload.notes and "truncated" in payload.notes[0]
+    assert payload.notes == ("First Name shortened to 40 characters to fit Recruit",)
 
 
 def test_missing_last_name_falls_back_to_the_email_local_part(contact_fields: list[RecruitField]) -> None:
