@@ -1,0 +1,69 @@
+"""What a Recruit organisation's administrators may do: the org overview of every signed-in user's sync, and
+turning a user's sync off (who is an administrator: engine/admin_status.py).
+
+Every use case takes the administrator's own connection key: the org comes from it, never from the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sync_core.engine.account_views import kind_summary
+from sync_core.engine.accounts import KINDS, NotSignedIn
+from sync_core.engine.admin_status import require_administrator
+from sync_core.engine.context import EngineContext
+from sync_core.engine.enablement import request_disable
+from sync_core.store.connections import ConnectionKey
+from sync_core.store.syncstate import Kind
+
+log = logging.getLogger(__name__)
+
+
+class UnknownUser(Exception):
+    """No signed-in user of the administrator's org has this id."""
+
+
+async def credits_today(ctx: EngineContext, org_id: str) -> dict[str, Any]:
+    """The org's Recruit credits spent today against its budget.
+
+    The one seam for the per-org daily credit counter: until it is wired, the overview says "not counted".
+    """
+    return {"counted": False, "used": None, "budget": None}
+
+
+async def org_overview(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
+    """`GET /api/admin/overview`: every signed-in user of the administrator's org, each kind's state, and the
+    org's credits today. Only the administrator's own org is read (its partition of the connections table)."""
+    admin = await require_administrator(ctx, key)
+    users: list[dict[str, Any]] = []
+    async for connection in ctx.connections.list_org(admin.org_id):
+        kinds: dict[str, Any] = {kind: await kind_summary(ctx, connection.key, kind) for kind in KINDS}
+        users.append(
+            {
+                "id": connection.user_id,
+                "name": connection.name,
+                "email": connection.email,
+                "you": connection.key == admin.key,
+                **kinds,
+            }
+        )
+    users.sort(key=lambda user: (str(user["name"]).lower(), str(user["email"]).lower()))
+    return {
+        "org": {"id": admin.org_id, "name": admin.org_name},
+        "users": users,
+        "credits": await credits_today(ctx, admin.org_id),
+    }
+
+
+async def disable_for_user(ctx: EngineContext, key: ConnectionKey, user_id: str, kind: Kind) -> str:
+    """An administrator turns off one kind of sync for a user of their own org (the same teardown as the
+    user's own Disable); UnknownUser when the org has no such signed-in user."""
+    admin = await require_administrator(ctx, key)
+    target = ConnectionKey(org_id=admin.org_id, user_id=user_id)
+    try:
+        status = await request_disable(ctx, target, kind)
+    except NotSignedIn as missing:
+        raise UnknownUser(user_id) from missing
+    log.info("%s: %s sync of %s turned off by administrator %s", target, kind, user_id, admin.user_id)
+    return status
