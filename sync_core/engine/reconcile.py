@@ -30,7 +30,7 @@ from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
 from sync_core.engine.scope import PassScope, SyncStopped, open_scope, reload_state
-from sync_core.engine.synclog import log_pass, unreadable_entry
+from sync_core.engine.synclog import log_pass, repair_entry, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
@@ -65,6 +65,8 @@ _FAILING = "failing_passes"
 RATE_LIMIT_RETRY_SECONDS = 60
 # The operation of a Recruit delete callback (API-NOTES "Notifications").
 RECRUIT_DELETE = "delete"
+# Purposes whose pass reads every linked pair on both sides (a fresh delta round, the whole Recruit module).
+_FULL_REREADS = frozenset({SyncPurpose.MAPPING_CHANGED, SyncPurpose.REPAIR})
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -78,11 +80,7 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     while current is not None:
         lease = await ctx.syncstate.acquire(key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds)
         if isinstance(lease, LeaseBusy):
-            if (
-                current.reason == "initial"
-                or current.purpose == SyncPurpose.MAPPING_CHANGED
-                or _names_deletions(current)
-            ):
+            if current.reason == "initial" or current.purpose in _FULL_REREADS or _names_deletions(current):
                 # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
                 # plain sweep, which may skip initial-sync work (the chunk chain must not break), would not
                 # re-read every linked pair, and sees Recruit deletions only where `/deleted` works (not
@@ -208,8 +206,9 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     """Gather, plan, apply, then store cursors and log. Raises ContainerGone when the container is gone."""
     ctx, kind, state = scope.ctx, scope.kind, scope.state
     now = ctx.clock()
-    # A changed mapping changes what every linked pair holds: both sides are read in full and compared again.
-    reread = request.purpose == SyncPurpose.MAPPING_CHANGED
+    # A changed mapping changes what every linked pair holds, and a repair looks for any drift: both sides
+    # are read in full and every linked pair is compared again.
+    reread = request.purpose in _FULL_REREADS
     every_link = [link async for link in ctx.links.list_all(scope.key, kind.name)] if reread else []
     linked_keys = {
         RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
@@ -256,6 +255,9 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     if 0 < failing <= MAX_FAILURE_RETRIES:
         await ctx.queues.send_sync(failure_retry(request, failing), visibility_timeout=retry_delay(failing))
     await log_pass(scope, outcome.entries, outcome.counts)
+    if request.purpose == SyncPurpose.REPAIR:
+        checked = len(linked_keys | set(recruit_keys))
+        await ctx.synclog.append(scope.key, repair_entry(scope, checked, outcome.counts))
 
 
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
