@@ -19,6 +19,19 @@ def test_without_a_session_the_page_offers_sign_in_with_zoho(page: Page, fresh_s
     expect(page.get_by_role("article")).to_have_count(0)
 
 
+def test_a_signed_out_visit_leaves_nothing_in_the_console(
+    page: Page, fresh_stack: Stack, console: ConsoleWatch
+) -> None:
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(fresh_stack.url("/api/ui"))
+
+    expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert console.errors == []
+    assert failed == []
+
+
 def test_sso_user_sees_name_org_and_sso_badge(page: Page, fresh_stack: Stack, console: ConsoleWatch) -> None:
     sign_in(page, fresh_stack, SSO_USER)
 
