@@ -186,6 +186,8 @@ var tuningDefaults = {
   LEASE_SECONDS: '300'
   GRAPH_MAX_CONCURRENCY: '4'
   INITIAL_SYNC_CHUNK: '200'
+  RECRUIT_SWEEP_MINUTES: '15'
+  RECRUIT_DAILY_CREDIT_BUDGET: '5000'
 }
 
 var keyVaultSecrets = '${keyVault.outputs.uri}secrets'

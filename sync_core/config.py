@@ -157,6 +157,18 @@ class Settings(BaseSettings):
     initial_sync_chunk: int = Field(
         default=200, ge=1, description="Items one initial-sync invocation copies."
     )
+    recruit_sweep_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="Most minutes between Recruit modified-since and deleted sweeps per connection: a lost "
+        "callback is caught within this (plus the 5-minute timer); passes in between read only named ids.",
+    )
+    recruit_daily_credit_budget: int = Field(
+        default=5000,
+        ge=0,
+        description="Recruit API credits the product may spend per org per UTC day; from 80 % of it sweeps "
+        "come 4 times less often. 0: no budget.",
+    )
 
     def sso_tenant_of(self, org_id: str) -> str | None:
         """The Microsoft tenant an organisation connected with admin consent, if any."""

@@ -62,6 +62,9 @@ async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
         "sso": connection.auth_mode == "sso",
         "admin": connection.recruit_admin,
         "microsoft": microsoft,
+        # The org's Recruit API credits the sync spent today (UTC), every user of the org together.
+        "recruit_credits_today": await ctx.credits.used_today(connection.org_id, ctx.clock()),
+        "recruit_daily_credit_budget": ctx.settings.recruit_daily_credit_budget,
         **kinds,
     }
 

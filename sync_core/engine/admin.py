@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sync_core.engine import credits
 from sync_core.engine.account_views import kind_summary
 from sync_core.engine.accounts import KINDS, NotSignedIn
 from sync_core.engine.admin_status import require_administrator
@@ -25,11 +26,10 @@ class UnknownUser(Exception):
 
 
 async def credits_today(ctx: EngineContext, org_id: str) -> dict[str, Any]:
-    """The org's Recruit credits spent today against its budget.
-
-    The one seam for the per-org daily credit counter: until it is wired, the overview says "not counted".
-    """
-    return {"counted": False, "used": None, "budget": None}
+    """The org's Recruit credits spent today (UTC day, every user's clients counted: engine/credits.py)
+    against its daily budget (None: no budget set)."""
+    used = await credits.used_today(ctx, org_id)
+    return {"counted": True, "used": used, "budget": ctx.settings.recruit_daily_credit_budget or None}
 
 
 async def org_overview(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:

@@ -5,20 +5,31 @@ One per worker process (`get_context`); use cases take it as their first argumen
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sync_core.config import Settings, get_settings
-from sync_core.engine.stores import ConnectionStore, LinkStore, SyncLogStore, SyncQueue, SyncStateStore
+from sync_core.engine import telemetry
+from sync_core.engine.stores import (
+    ConnectionStore,
+    CreditStore,
+    LinkStore,
+    SyncLogStore,
+    SyncQueue,
+    SyncStateStore,
+)
 from sync_core.graph.auth import DelegatedCredential, app_credential
 from sync_core.graph.client import GraphClient
 from sync_core.graph.errors import AuthRequired
 from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.oauth import RecruitTokens
+from sync_core.recruit.support import SupportRegistry
 from sync_core.recruit.tokens import InMemoryTokenSource
 from sync_core.store.clients import StorageContext
 from sync_core.store.connections import Connection, ConnectionRepository, RecruitToken
+from sync_core.store.credits import CreditCounter
 from sync_core.store.crypto import SecretBox
 from sync_core.store.links import LinkRepository
 from sync_core.store.oauth import OAuthStateRepository
@@ -29,6 +40,8 @@ from sync_core.store.synclog import SyncLogRepository
 from sync_core.store.syncstate import SyncStateRepository
 
 Clock = Callable[[], datetime]
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -46,6 +59,9 @@ class EngineContext:
     links: LinkStore
     synclog: SyncLogStore
     queues: SyncQueue
+    credits: CreditStore
+    # What each org's Recruit server lacks among the unconfirmed features, learnt once for all its passes.
+    recruit_support: SupportRegistry
 
     def __init__(self, settings: Settings, storage: StorageContext, clock: Clock = utc_now) -> None:
         self.settings = settings
@@ -60,6 +76,8 @@ class EngineContext:
         self.sessions = SessionRepository(storage)
         self.synclog = SyncLogRepository(storage)
         self.queues = QueueProducer(storage)
+        self.credits = CreditCounter(storage)
+        self.recruit_support = SupportRegistry()
 
     @classmethod
     def create(cls, settings: Settings | None = None, clock: Clock = utc_now) -> EngineContext:
@@ -95,8 +113,24 @@ class EngineContext:
     async def recruit(self, connection: Connection) -> AsyncIterator[RecruitClient]:
         """A Recruit client acting as the connection's user; refreshed tokens are stored."""
         api_base = connection.api_base or self.settings.zoho_api_base_url
-        async with RecruitClient(api_base, self._token_source(connection)) as client:
-            yield client
+        support = self.recruit_support.for_key(connection.org_id)
+        async with RecruitClient(api_base, self._token_source(connection), support=support) as client:
+            try:
+                yield client
+            finally:
+                await self.record_spent(connection.org_id, client.requests_made)
+
+    async def record_spent(self, org_id: str, credits: int) -> None:
+        """Adds what a Recruit client spent (its transport counts one credit per request sent, as Zoho
+        charges) to the org's count for today and to telemetry. A storage failure is logged, never raised:
+        counting must not stop a sync."""
+        if credits <= 0:
+            return
+        telemetry.record_recruit_credits(self.settings, org_id, credits)
+        try:
+            await self.credits.add(org_id, credits, self.clock())
+        except Exception:
+            log.exception("could not count %d Recruit credits of org %s", credits, org_id)
 
     @asynccontextmanager
     async def graph(self, connection: Connection) -> AsyncIterator[GraphClient]:

@@ -43,35 +43,44 @@ def eligible_changes(
 @dataclass
 class RecruitSide:
     changes: list[RecruitChange] = field(default_factory=list)
-    newest: datetime | None = None  # newest Modified_Time (or deletion time) read: the next watermark
+    newest: datetime | None = None  # newest Modified_Time (or deletion time) a sweep read: the next watermark
+    swept: bool = False  # the modified-since and deleted lists were read (else only the request's ids)
 
 
 async def gather_recruit(
-    scope: PassScope, request: SyncRequest | None, now: datetime, also: Collection[str] = ()
+    scope: PassScope,
+    request: SyncRequest | None,
+    now: datetime,
+    also: Collection[str] = (),
+    sweep: bool = True,
 ) -> RecruitSide:
-    """Records modified since the watermark, those the request names, and those keyed in `also` whenever
-    they were modified (e.g. every linked record, to re-apply a changed mapping); deletions since."""
-    side = RecruitSide()
+    """Those the request names, and with `sweep` records modified since the watermark, those keyed in `also`
+    whenever they were modified (e.g. every linked record, to re-apply a changed mapping) and deletions since.
+
+    Without `sweep` the watermark stays where it is (`newest` is None): the next sweep reads everything
+    modified since the last one, so a change whose callback was lost is still found."""
+    side = RecruitSide(swept=sweep)
     watermark = scope.state.recruit_watermark
     asked_ids = _asked_ids(scope, request)
     for module in scope.kind.recruit_modules:
-        records = await _list_records(scope, module, watermark, also)
+        records = await _list_records(scope, module, watermark, also) if sweep else []
         seen = {str(record.get("id")) for record in records}
         # A record of `also` the listing did not return was deleted (or hidden): read by id, a missing one is
         # a deletion even where Recruit's `/deleted` does not answer (unconfirmed for Recruit).
-        unlisted = [ref.id for ref in map(RecruitRef.parse, also) if ref.module == module]
-        asked = [*asked_ids.get(module, []), *unlisted]
+        linked_ids = [ref.id for ref in map(RecruitRef.parse, also) if ref.module == module]
+        asked = [*asked_ids.get(module, []), *linked_ids]
         wanted = list(dict.fromkeys(record_id for record_id in asked if record_id not in seen))
         fetched = await scope.recruit.get_records(module, wanted) if wanted else {}
         records += list(fetched.values())
         named = set(asked_ids.get(module, []))
         for change in eligible_changes(scope, module, records):
-            side.newest = later(side.newest, change.modified)
+            if sweep:
+                side.newest = later(side.newest, change.modified)
             if not _left_out_by_cap(scope.state, change, named):
                 side.changes.append(change)
         gone = [record_id for record_id in wanted if record_id not in fetched]
         side.changes += [RecruitChange(RecruitRef(module, rid), None, now, deleted=True) for rid in gone]
-        if watermark is not None:
+        if sweep and watermark is not None:
             for entry in await scope.recruit.deleted_since(module, watermark):
                 side.changes.append(RecruitChange(RecruitRef(module, entry.id), None, now, deleted=True))
                 side.newest = later(side.newest, entry.deleted_time)

@@ -2,11 +2,17 @@
 
 Plan: the ordered `module:id` keys live in `syncstate.initial_cursor` (10,000 short keys are ~300 KB, inside
 one row; the store splits long strings). Each step copies `initial_sync_chunk` of them and queues the next.
+The records the plan listed are kept in this process (bounded) for the steps that follow, so a chunk costs
+no Recruit credit; a step in another process reads its chunk by `ids=` (a credit per 100). Data from the
+plan's listing is current as of the plan: the first reconcile sweeps from the plan's watermark and so
+brings anything modified since.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +30,27 @@ from sync_core.store.syncstate import SyncState
 log = logging.getLogger(__name__)
 
 WATERMARK_SLACK_SECONDS = 1
+# Listed records kept per process for later chunks (by plan id, oldest plan dropped first): ~2-3 KB each, so
+# at most ~50 MB however many users enable at once; beyond it chunks read their records by `ids=`.
+LISTED_RECORDS_KEPT = 20_000
+_listed: OrderedDict[str, dict[str, Mapping[str, Any]]] = OrderedDict()
+
+
+def _keep_listed(plan_id: str, records: dict[str, Mapping[str, Any]]) -> None:
+    _listed[plan_id] = records
+    while sum(len(kept) for kept in _listed.values()) > LISTED_RECORDS_KEPT and _listed:
+        _listed.popitem(last=False)
+
+
+def _take_listed(plan_id: str | None, keys: list[str]) -> dict[str, Mapping[str, Any]]:
+    """The kept records of these keys, removed from the cache (each chunk is copied once)."""
+    kept = _listed.get(plan_id or "")
+    if kept is None:
+        return {}
+    taken = {key: kept.pop(key) for key in keys if key in kept}
+    if not kept:
+        del _listed[plan_id or ""]
+    return taken
 
 
 async def step(scope: PassScope) -> bool:
@@ -40,7 +67,7 @@ async def step(scope: PassScope) -> bool:
     keys: list[str] = list(cursor.get("keys") or [])
     start = int(cursor.get("next") or 0)
     chunk = keys[start : start + ctx.settings.initial_sync_chunk]
-    hold = await _copy(scope, chunk) if chunk else None
+    hold = await _copy(scope, chunk, _take_listed(cursor.get("plan_id"), chunk)) if chunk else None
     done = start + len(chunk)
     held = _earliest(cursor.get("hold"), hold)
 
@@ -97,7 +124,10 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
         for key, stamp in modified.items()
         if boundary is not None and stamp > boundary and key not in chosen_keys
     }
+    plan_id = uuid.uuid4().hex
+    _keep_listed(plan_id, {RecruitRef(module, str(record["id"])).key: record for module, record in chosen})
     cursor: dict[str, Any] = {
+        "plan_id": plan_id,
         "keys": keys,
         "next": 0,
         "watermark": newest.isoformat() if newest else None,
@@ -115,17 +145,25 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
     return cursor
 
 
-async def _copy(scope: PassScope, keys: list[str]) -> str | None:
-    """Copy these records (a retried chunk adopts what it already made); returns the earliest Modified_Time
-    of a record that failed, as ISO text, so the first sweep reads it again."""
+async def _copy(scope: PassScope, keys: list[str], listed: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Copy these records (a retried chunk adopts what it already made), from the plan's listing where this
+    process kept it, else read by id; returns the earliest Modified_Time of a record that failed, as ISO
+    text, so the first sweep reads it again."""
     by_module: dict[str, list[str]] = {}
     for key in keys:
-        ref = RecruitRef.parse(key)
-        by_module.setdefault(ref.module, []).append(ref.id)
-    changes = []
+        if key not in listed:
+            ref = RecruitRef.parse(key)
+            by_module.setdefault(ref.module, []).append(ref.id)
+    records_by_module: dict[str, list[Mapping[str, Any]]] = {}
+    for key in keys:
+        if key in listed:
+            records_by_module.setdefault(RecruitRef.parse(key).module, []).append(listed[key])
     for module, ids in by_module.items():
         found = await scope.recruit.get_records(module, ids)
-        changes += eligible_changes(scope, module, [found[rid] for rid in ids if rid in found])
+        records_by_module.setdefault(module, []).extend(found[rid] for rid in ids if rid in found)
+    changes = []
+    for module, records in records_by_module.items():
+        changes += eligible_changes(scope, module, records)
     links = link_index((await links_by_recruit_keys(scope, keys)).values())
     actions = plan(links, changes, [], scope.kind.policy(scope.kind_ctx))
     outcome = await apply(scope, actions)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
-from sync_core.engine import initial_sync, telemetry
+from sync_core.engine import credits, initial_sync, telemetry
 from sync_core.engine.apply import ApplyOutcome, apply
 from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.engine.gather import (
@@ -63,8 +63,6 @@ _FAILING = "failing_passes"
 # new message this much later (or when a reset it did name comes), so throttling never spends the queue's
 # dequeue count (and never lands the request in the poison queue) nor the failure retries above.
 RATE_LIMIT_RETRY_SECONDS = 60
-# The operation of a Recruit delete callback (API-NOTES "Notifications").
-RECRUIT_DELETE = "delete"
 # Purposes whose pass reads every linked pair on both sides (a fresh delta round, the whole Recruit module).
 _FULL_REREADS = frozenset({SyncPurpose.MAPPING_CHANGED, SyncPurpose.REPAIR})
 
@@ -80,13 +78,16 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
     while current is not None:
         lease = await ctx.syncstate.acquire(key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds)
         if isinstance(lease, LeaseBusy):
-            if current.reason == "initial" or current.purpose in _FULL_REREADS or _names_deletions(current):
-                # Requests a sweep cannot stand in for come back later themselves: the holder's rerun is a
-                # plain sweep, which may skip initial-sync work (the chunk chain must not break), would not
-                # re-read every linked pair, and sees Recruit deletions only where `/deleted` works (not
-                # confirmed for Recruit): a delete callback's ids must be read by the pass itself.
+            if _needs_own_pass(current):
+                # Requests the holder's rerun cannot stand in for come back later themselves: the rerun may
+                # skip initial-sync work (the chunk chain must not break), would not re-read every linked
+                # pair, reads no Recruit ids (a callback's must be read: `/deleted` is not confirmed for
+                # Recruit, and between sweeps nothing else reads them), and sweeps Recruit only when owed.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
-            elif lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
+                return
+            if sweeps_recruit(current):
+                await credits.owe_sweep(ctx, key, kind.name, ctx.clock())
+            if lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
                 # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
                 await _check_pending_later(ctx, current, lease)
             return
@@ -95,14 +96,38 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                 stop = await _leased_pass(ctx, key, kind, current, lease)
         finally:
             pending = await ctx.syncstate.release(lease)
-        # Requests that arrived meanwhile carried ids we no longer know: a sweep and delta cover them. During
-        # an initial sync the rerun is the next step (its own queued message may have found the lease held).
-        reason: SyncReason = "initial" if current.reason == "initial" else "sweep"
-        current = _follow_up(request, reason) if pending and not stop else None
+        # Requests that arrived meanwhile and did not come back themselves were Graph notifications: delta
+        # covers them. During an initial sync the rerun is the next step (its own queued message may have
+        # found the lease held).
+        if pending and not stop:
+            current = (
+                _follow_up(request, "initial")
+                if current.reason == "initial"
+                else _follow_up(request, purpose=SyncPurpose.RERUN)
+            )
+        else:
+            current = None
 
 
-def _names_deletions(request: SyncRequest) -> bool:
-    return bool(request.recruit_ids) and request.recruit_operation == RECRUIT_DELETE
+def _needs_own_pass(request: SyncRequest) -> bool:
+    """Whether a request finding the lease held must run itself later rather than leave `pending` set (a
+    sweep leaves `pending` and the sweep owed: the holder's rerun then sweeps)."""
+    return (
+        request.reason == "initial"
+        or request.purpose in _FULL_REREADS
+        or bool(request.recruit_ids)  # the callback's ids
+    )
+
+
+def sweeps_recruit(request: SyncRequest) -> bool:
+    """Whether the request's pass always sweeps Recruit (modified-since and deleted lists): the timer's
+    sweeps, resyncs and every recovery; a callback's pass, an Outlook-started pass and the holder's rerun
+    sweep only when the connection's sweep interval has passed."""
+    if request.reason == "recruit_notification" and not request.recruit_ids:
+        return True  # a callback that names nothing: only the lists can say what changed
+    # An "initial" request reaching reconcile found the initial sync finished (its last step reconciled, as
+    # a resync): it is another step's leftover message, and sweeps only when due, like a rerun.
+    return request.reason in ("sweep", "resync") and request.purpose != SyncPurpose.RERUN
 
 
 def _follow_up(
@@ -213,7 +238,8 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     linked_keys = {
         RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
     }
-    recruit_side = await gather_recruit(scope, request, now, also=linked_keys)
+    sweep = reread or await _sweeps_recruit_now(scope, request, now)
+    recruit_side = await gather_recruit(scope, request, now, also=linked_keys, sweep=sweep)
     # A resync after lost notifications keeps the delta link: it reports everything since, deletions
     # included, where a fresh round lists only what exists (its deletions must be inferred by GETs).
     fresh = (
@@ -260,12 +286,25 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
         await ctx.synclog.append(scope.key, repair_entry(scope, checked, outcome.counts))
 
 
+async def _sweeps_recruit_now(scope: PassScope, request: SyncRequest, now: datetime) -> bool:
+    """Whether this pass lists Recruit's changes and deletions since the watermark (else it reads only the
+    ids a callback named): for requests that always sweep, a sweep owed by a request the lease turned away,
+    recovery after a failing pass (the watermark waits below what failed), and once the interval is up."""
+    state = scope.state
+    if sweeps_recruit(request) or credits.sweep_owed(state) or state.counters.get(_FAILING, 0) > 0:
+        return True
+    if state.recruit_watermark is None:
+        return True
+    interval = await credits.sweep_interval(scope.ctx, scope.connection.org_id)
+    return credits.sweep_due(state, now, interval)
+
+
 def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
-    """Newest Modified_Time read minus the slack (never moving back for records fetched by id), but below
-    any record whose write failed, so the next sweep reads that one again."""
-    if side.newest is None:
-        return current
-    candidate = side.newest - WATERMARK_SLACK
+    """Newest Modified_Time a sweep read minus the slack (never moving back for records fetched by id), but
+    below any record whose write failed, so the next sweep reads that one again."""
+    candidate = current if side.newest is None else side.newest - WATERMARK_SLACK
+    if candidate is None:
+        return None
     if current is not None:
         candidate = max(candidate, current)
     for change in side.changes:
@@ -295,6 +334,8 @@ async def _store_cursors(
         counters[_FAILING] = failing
         holds = counters.get(_HOLDS, 0)
         update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
+        if recruit_side.swept:
+            counters[credits.LAST_RECRUIT_SWEEP] = int(now.timestamp())
         if hold and holds < MAX_DELTA_HOLDS:
             counters[_HOLDS] = holds + 1
         else:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sync_core.engine import credits
 from sync_core.engine.context import EngineContext
 from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[Kind, ...] = ("calendar", "contacts")
 RENEWING_STATUSES = frozenset({"active", "initial_sync"})
+# How often a window resync may be queued; Recruit sweeps follow RECRUIT_SWEEP_MINUTES (engine/credits.py).
 SWEEP_INTERVAL = timedelta(hours=6)
+SWEEP_EARLY = timedelta(minutes=1)
 # counters (ints) keep when the timer last queued a sweep / a window resync, as epoch seconds.
 LAST_SWEEP = "timer_last_sweep"
 LAST_WINDOW_RESYNC = "timer_last_window_resync"
@@ -55,10 +58,12 @@ def _epoch(counters: dict[str, int], name: str) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value else None
 
 
-def _sweep_due(state: SyncState, now: datetime) -> bool:
-    # last_sync also counts: a pass that ran recently has just looked at everything a sweep would.
-    moments = [m for m in (state.last_sync, _epoch(state.counters, LAST_SWEEP)) if m is not None]
-    return not moments or max(moments) <= now - SWEEP_INTERVAL
+def _sweep_due(state: SyncState, now: datetime, interval: timedelta) -> bool:
+    """A Recruit sweep is due once `interval` has passed since the last one a pass made (or the timer
+    queued). Only sweeps count: passes in between read no more than the ids a callback named. The round comes
+    every 5 minutes, so a sweep falling due within a minute of it is queued now, not 5 minutes late."""
+    moments = [m for m in (credits.last_sweep(state), _epoch(state.counters, LAST_SWEEP)) if m is not None]
+    return not moments or max(moments) <= now - interval + SWEEP_EARLY
 
 
 def _window_resync_due(kind: SyncKind, state: SyncState, now: datetime) -> bool:
@@ -110,7 +115,7 @@ async def _queue_passes(
         await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="resync"))
         await _mark(ctx, state, LAST_WINDOW_RESYNC, now)
         report.resyncs_queued += 1
-    elif catch_up or _sweep_due(state, now):
+    elif catch_up or _sweep_due(state, now, await credits.sweep_interval(ctx, state.connection.org_id)):
         await ctx.queues.send_sync(SyncRequest(connection=key, kind=state.kind, reason="sweep"))
         await _mark(ctx, state, LAST_SWEEP, now)
         report.sweeps_queued += 1

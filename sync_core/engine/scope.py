@@ -18,8 +18,9 @@ from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.syncstate import Lease, SyncState
 
 # Field metadata per (org, module): it changes rarely (a new custom field) and every pass needs the owner
-# field's name, so a worker re-reads it after a while rather than on every pass.
-FIELDS_TTL_SECONDS = 600.0
+# field's name, so a worker re-reads it after a while rather than on every pass. An hour, not less: with
+# sweeps every 15 minutes a shorter life would add a credit per module to nearly every sweep.
+FIELDS_TTL_SECONDS = 3600.0
 _FIELDS_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
 

@@ -87,6 +87,14 @@ class SyncLogStore(Protocol):
     ) -> SyncLogPage: ...
 
 
+class CreditStore(Protocol):
+    """Recruit API credits spent per org per UTC day."""
+
+    async def add(self, org_id: str, credits: int, now: datetime) -> int: ...
+
+    async def used_today(self, org_id: str, now: datetime | None = None) -> int: ...
+
+
 class SyncQueue(Protocol):
     async def send_sync(self, request: SyncRequest, visibility_timeout: int | None = None) -> None: ...
 

@@ -40,6 +40,7 @@ class _Instruments:
     written: Counter
     failures: Counter
     passes: Counter
+    recruit_credits: Counter
 
 
 def _instruments_for(providers: TelemetryProviders | None) -> _Instruments:
@@ -57,6 +58,9 @@ def _instruments_for(providers: TelemetryProviders | None) -> _Instruments:
             description="Items left for a later pass, and passes that raised.",
         ),
         passes=meter.create_counter("sync.passes", unit="{pass}", description="Sync passes run."),
+        recruit_credits=meter.create_counter(
+            "recruit.credits", unit="{credit}", description="Recruit API credits spent (one per request)."
+        ),
     )
 
 
@@ -133,3 +137,13 @@ def record_outcome(counts: Mapping[str, int]) -> None:
             record.instruments.written.add(value, {**dimensions, "direction": direction, "action": action})
         elif name == FAILED_ITEMS:
             record.instruments.failures.add(value, {**dimensions, "failure": "item"})
+
+
+def record_recruit_credits(settings: Settings, org_id: str, credits: int) -> None:
+    """Recruit credits a client spent: by org (Zoho's allowance is per org), and on the current pass."""
+    instruments = _instruments(settings)
+    instruments.recruit_credits.add(credits, {"recruit.org": org_id})
+    record = _current.get()
+    if record is not None:
+        record.counts["recruit_credits"] += credits
+        record.span.set_attribute("sync.count.recruit_credits", record.counts["recruit_credits"])

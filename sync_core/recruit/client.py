@@ -45,6 +45,7 @@ class RecruitClient:
         concurrency: int = 4,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         own_rate_waits: tuple[float, ...] = OWN_RATE_WAITS,
+        support: ServerSupport | None = None,
     ) -> None:
         self.transport = RecruitTransport(
             api_base,
@@ -57,7 +58,8 @@ class RecruitClient:
             own_rate_waits=own_rate_waits,
         )
         self._concurrency = asyncio.Semaphore(concurrency)
-        self.support = ServerSupport()
+        # What the server lacks among the unconfirmed features; shared per org when the caller passes one.
+        self.support = support or ServerSupport()
 
     @property
     def requests_made(self) -> int:

@@ -17,7 +17,7 @@ from azure.storage.queue.aio import QueueClient, QueueServiceClient
 
 from sync_core.config import Settings
 
-TableName = Literal["connections", "syncstate", "links", "routes", "oauth", "synclog", "sessions"]
+TableName = Literal["connections", "syncstate", "links", "routes", "oauth", "synclog", "sessions", "credits"]
 
 
 class StorageContext:

@@ -3,7 +3,9 @@
 Each exists in Zoho CRM; none is confirmed for Recruit (API-NOTES "Unconfirmed for Recruit"). When one is off
 the emulator answers as Zoho answers what it does not know, with no Recruit source for the exact answer (the
 likely choice, written here):
-- `ids_param` off: `GET /{Module}?ids=` ignores the unknown parameter and lists every record.
+- `ids_param` on: `GET /{Module}?ids=a,b` lists those records only, as Zoho CRM's Get Records does
+  (zoho/crm-oas `v8.0/record/operations/getRecords/operation.md`: `ids`, a comma-separated list of record
+  ids; no Recruit source). Off: the unknown parameter is ignored and every record is listed.
 - `if_modified_since` off: the header is ignored: the full list, never 304.
 - `deleted_endpoint` off: `/{Module}/deleted` is an unknown route. Zoho answers unknown URLs with 404
   `INVALID_URL_PATTERN` (zoho/crm-oas `v8.0/appointments/operations/getAppointmentById/examples/

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.integration.engine.conftest import ALICE, Synced, imported_events
+import pytest
+
+from sync_core.engine import initial_sync
+from tests.integration.engine.conftest import ALICE, Synced, imported_events, recruit_stats
 from tests.integration.webhooks.conftest import sync_messages
 
 
@@ -38,3 +41,38 @@ async def test_initial_sync_leaves_out_imported_events(alice: Synced) -> None:
     alice.recruit.control("import", {"user": ALICE, "module": "Events", "records": imported_events(21)})
     await alice.enable()
     assert not [s for s in await alice.outlook_subjects() if s.startswith("Imported")]
+
+
+def record_reads(before: dict[str, int], after: dict[str, int]) -> tuple[int, int]:
+    """(list requests, single-record GETs) made between two stats readings."""
+    lists = after.get("GET /recruit/v2/{module}", 0) - before.get("GET /recruit/v2/{module}", 0)
+    singles = after.get("GET /recruit/v2/{module}/{record_id}", 0) - before.get(
+        "GET /recruit/v2/{module}/{record_id}", 0
+    )
+    return lists, singles
+
+
+async def test_initial_sync_copies_what_its_plan_listed_without_reading_the_records_again(
+    alice: Synced,
+) -> None:
+    alice.ctx.settings.initial_sync_chunk = 2
+    before = recruit_stats(alice.recruit)
+    await alice.enable()
+    reads = record_reads(before, recruit_stats(alice.recruit))
+    expected = sorted(alice.owned_titles("Events") + alice.owned_titles("Interviews", "Interview_Name"))
+    assert await alice.outlook_subjects() == expected
+    # One page per module for the plan, then one modified-since list per module by the first reconcile.
+    assert reads == (4, 0)
+
+
+async def test_initial_sync_steps_that_kept_no_listing_read_their_chunk_by_ids(
+    alice: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(initial_sync, "LISTED_RECORDS_KEPT", 0)  # as if each step ran in another process
+    alice.ctx.settings.initial_sync_chunk = 4
+    before = recruit_stats(alice.recruit)
+    await alice.enable()
+    lists, _ = record_reads(before, recruit_stats(alice.recruit))
+    expected = sorted(alice.owned_titles("Events") + alice.owned_titles("Interviews", "Interview_Name"))
+    assert await alice.outlook_subjects() == expected
+    assert lists > 4  # the chunks' `ids=` reads on top of the plan's and the reconcile's lists

@@ -98,12 +98,15 @@ async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pa
 ) -> None:
     ctx, key = synced.ctx, synced.connection.key
     arrived: list[bool] = []
+    calendar_id = (await synced.state()).container_id
 
     def user_acts_meanwhile(stage: str) -> None:
         if stage == "links" and not arrived:
             arrived.append(True)
             synced.tick()
-            synced.recruit_create("Events", event_fields("Arrived mid-pass"))
+            with synced.outlook() as outlook:
+                made = outlook.post(f"/calendars/{calendar_id}/events", json=graph_event("Arrived mid-pass"))
+            made.raise_for_status()
 
     async def request_meanwhile() -> None:
         assert await ctx.syncstate.try_acquire(key, "calendar", "notification", ctx.clock(), 60) is None
@@ -121,9 +124,30 @@ async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pa
     monkeypatch.setattr("sync_core.engine.reconcile.apply", apply_then_notify)
     await synced.sync()
 
-    assert "Arrived mid-pass" in await synced.outlook_subjects()
+    assert "Arrived mid-pass" in synced.owned_titles("Events")
     state = await synced.state()
     assert not state.pending and not state.lease_owner
+
+
+async def test_a_recruit_callback_that_finds_the_lease_held_comes_back_itself_and_is_read(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, key = synced.ctx, synced.connection.key
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "another-worker", ctx.clock(), 60)
+    assert lease is not None
+    synced.tick()
+    record_id = synced.recruit_create("Events", event_fields("Named by a callback"))
+    queued = QueuedChecks(ctx, monkeypatch)
+    callback = {"recruit_module": "Events", "recruit_ids": [record_id], "recruit_operation": "insert"}
+
+    await synced.sync(reason="recruit_notification", **callback)
+
+    # Between sweeps the holder's rerun reads no Recruit ids: the callback's request runs again itself.
+    [(again, visible_after)] = queued.sent
+    assert (again.recruit_ids, visible_after) == ([record_id], reconcile.INITIAL_RETRY_SECONDS)
+    assert await ctx.syncstate.release(lease)
+    await run_pass(ctx, again)
+    assert "Named by a callback" in await synced.outlook_subjects()
 
 
 async def test_an_expired_delta_token_starts_a_fresh_round_without_duplicates(synced: Synced) -> None:

@@ -3,9 +3,9 @@ window slides queued, and one broken connection never stopping the others."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sync_core.engine import registry
+from sync_core.engine import credits, registry
 from sync_core.engine.context import EngineContext
 from sync_core.engine.kinds import SyncKind
 from sync_core.engine.renewals import run_renewals
@@ -24,8 +24,11 @@ async def subscribed(ctx: EngineContext, connection: Connection) -> SyncState:
 
 
 async def synced_now(ctx: EngineContext, connection: Connection) -> None:
+    """A pass that swept Recruit has just run."""
+
     def stamp(state: SyncState) -> SyncState:
-        return state.model_copy(update={"last_sync": ctx.clock()})
+        swept = {**state.counters, credits.LAST_RECRUIT_SWEEP: int(ctx.clock().timestamp())}
+        return state.model_copy(update={"last_sync": ctx.clock(), "counters": swept})
 
     await ctx.syncstate.modify(connection.key, "calendar", stamp)
 
@@ -69,6 +72,34 @@ async def test_an_active_connection_gets_a_sweep_once_per_interval(
     assert sync_messages(ctx.settings) == [
         {"connection": str(alice.key), "kind": "calendar", "reason": "sweep"}
     ]
+
+
+async def test_a_sweep_is_queued_once_recruit_sweep_minutes_have_passed_since_the_last(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    await subscribed(ctx, alice)
+    await synced_now(ctx, alice)
+    clock.advance(timedelta(minutes=ctx.settings.recruit_sweep_minutes - 2))
+    assert (await run_renewals(ctx, kind_for)).sweeps_queued == 0
+    clock.advance(timedelta(minutes=2))
+    assert (await run_renewals(ctx, kind_for)).sweeps_queued == 1
+
+
+async def test_near_the_orgs_daily_credit_budget_sweeps_come_four_times_less_often(
+    ctx: EngineContext, alice: Connection, clock: EmulatorClock
+) -> None:
+    # The count is per UTC day: start early in one, so the test's hour never crosses midnight.
+    clock.advance(datetime.combine(clock().date() + timedelta(days=1), time(1), UTC) - clock())
+    await subscribed(ctx, alice)
+    await synced_now(ctx, alice)
+    budget = ctx.settings.recruit_daily_credit_budget
+    await ctx.credits.add(
+        alice.org_id, int(budget * 0.8) - await ctx.credits.used_today(alice.org_id, ctx.clock()), ctx.clock()
+    )
+    clock.advance(timedelta(minutes=ctx.settings.recruit_sweep_minutes))
+    assert (await run_renewals(ctx, kind_for)).sweeps_queued == 0
+    clock.advance(timedelta(minutes=3 * ctx.settings.recruit_sweep_minutes))
+    assert (await run_renewals(ctx, kind_for)).sweeps_queued == 1
 
 
 async def test_a_calendar_window_slid_by_a_month_queues_a_resync(
