@@ -66,6 +66,8 @@ async def test_each_kind_starts_disabled_with_empty_progress(
             "counts": {},
             "last_sync": None,
             "last_error": None,
+            "in_sync": 0,
+            "repair_after": None,
         }
 
 
