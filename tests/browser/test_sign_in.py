@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleWatch
-from tests.browser.manage import NON_SSO_USER, SSO_USER, sign_in
+from tests.browser.manage import NON_SSO_USER, SSO_USER, enable_calendar, sign_in
 from tests.fixtures.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -67,7 +67,7 @@ def test_after_microsoft_sign_in_the_page_names_the_mailbox_and_the_recruit_user
 ) -> None:
     sign_in(page, fresh_stack, NON_SSO_USER)
 
-    page.get_by_role("article", name="Calendar").get_by_role("button", name="Enable").click()
+    enable_calendar(page)
 
     info = page.get_by_role("status").filter(has_text="is now connected to")
     expect(info).to_contain_text(f"Microsoft 365 mailbox {NON_SSO_USER}")
