@@ -10,8 +10,9 @@ import pytest
 
 from sync_core.engine.context import EngineContext
 from sync_core.store.connections import Connection
+from sync_core.store.synclog import LogEntry
 
-from .conftest import csrf_headers, key_of, lifecycle_messages, sign_in
+from .conftest import csrf_headers, key_of, lifecycle_messages, now, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -128,3 +129,18 @@ async def test_preview_and_repair_act_on_the_signed_in_users_own_connection(
     assert bob_repair.status_code == 409
     alice_state = await product.syncstate.get(key_of(ALICE), "calendar")
     assert alice_state is not None and alice_state.repair_requested_at is None
+
+
+async def test_the_log_can_show_only_the_failed_items(
+    browser: httpx.AsyncClient, product: EngineContext
+) -> None:
+    await sign_in(browser, ALICE)
+    for entry_type, title in (("pass", ""), ("failure", "Screening call"), ("pass", "")):
+        entry = LogEntry(kind="calendar", type=entry_type, level="warning", title=title, at=now())
+        await product.synclog.append(key_of(ALICE), entry)
+
+    failures = (await browser.get("/api/sync/calendar/log", params={"type": "failure"})).json()
+    unknown = await browser.get("/api/sync/calendar/log", params={"type": "everything"})
+
+    assert [entry["title"] for entry in failures["entries"]] == ["Screening call"]
+    assert unknown.status_code == 400
