@@ -65,6 +65,8 @@ def demo_document(graph_path: Path = GRAPH_SEED, recruit_path: Path = RECRUIT_SE
                 "microsoft_tenant_id": tenant.get("id", ""),
                 "microsoft_user_id": mailbox.get("id", ""),
                 "sso": bool(tenant) and linked.get(str(org["id"])) == tenant.get("id"),
+                # The Recruit emulator answers this user with `profile.name` "Administrator" (seed).
+                "admin": str(user.get("profile", "")).strip().lower() == "administrator",
             }
         )
     return {"org_id": str(org["id"]), "org_name": org.get("company_name", ""), "users": users}

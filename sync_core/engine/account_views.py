@@ -9,9 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from sync_core.engine.accounts import KINDS, connection_of
+from sync_core.engine.admin_status import checked_connection
 from sync_core.engine.context import EngineContext
 from sync_core.engine.enablement import microsoft_ready
+from sync_core.engine.repair import repair_available_at
 from sync_core.store.connections import ConnectionKey
+from sync_core.store.synclog import LogType
 from sync_core.store.syncstate import Kind, SyncState
 
 
@@ -35,13 +38,20 @@ def kind_view(state: SyncState) -> dict[str, Any]:
     }
 
 
+async def kind_summary(ctx: EngineContext, key: ConnectionKey, kind: Kind) -> dict[str, Any]:
+    """`kind_view` plus what needs more than the state row: how many pairs are in sync, and when "Repair
+    now" can be used again."""
+    state = await ctx.syncstate.get(key, kind) or SyncState(connection=key, kind=kind)
+    view = kind_view(state)
+    view["in_sync"] = await ctx.links.count_linked(key, kind) if state.status != "disabled" else 0
+    view["repair_after"] = _iso(repair_available_at(state, ctx.clock()))
+    return view
+
+
 async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
     """The `/api/me` document for the signed-in user."""
-    connection = await connection_of(ctx, key)
-    kinds: dict[str, Any] = {}
-    for kind in KINDS:
-        state = await ctx.syncstate.get(key, kind) or SyncState(connection=key, kind=kind)
-        kinds[kind] = kind_view(state)
+    connection = await checked_connection(ctx, await connection_of(ctx, key))
+    kinds: dict[str, Any] = {kind: await kind_summary(ctx, key, kind) for kind in KINDS}
     microsoft = {"email": connection.microsoft_email} if microsoft_ready(connection, ctx.settings) else None
     return {
         "user": {
@@ -52,6 +62,7 @@ async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
         },
         "org": {"id": connection.org_id, "name": connection.org_name},
         "sso": connection.auth_mode == "sso",
+        "admin": connection.recruit_admin,
         "microsoft": microsoft,
         # The org's Recruit API credits the sync spent today (UTC), every user of the org together.
         "recruit_credits_today": await ctx.credits.used_today(connection.org_id, ctx.clock()),
@@ -61,10 +72,16 @@ async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
 
 
 async def log_view(
-    ctx: EngineContext, key: ConnectionKey, kind: Kind, before: str | None, limit: int = 50
+    ctx: EngineContext,
+    key: ConnectionKey,
+    kind: Kind,
+    before: str | None,
+    limit: int = 50,
+    entry_type: LogType | None = None,
 ) -> dict[str, Any]:
-    """One page of the connection's sync log for a kind, newest first, and the cursor of the next page."""
-    page = await ctx.synclog.recent(key, kind=kind, limit=limit, before=before or None)
+    """One page of the connection's sync log for a kind (only `entry_type` entries when given), newest first,
+    and the cursor of the next page."""
+    page = await ctx.synclog.recent(key, kind=kind, limit=limit, before=before or None, entry_type=entry_type)
     return {
         "entries": [entry.model_dump(mode="json") for entry in page.entries],
         "next": page.next_cursor,

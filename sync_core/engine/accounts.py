@@ -122,6 +122,8 @@ async def finish_zoho_sign_in(
             "email": user.email or "",
             "name": user.full_name or "",
             "time_zone": user.time_zone or org.time_zone or "",
+            "recruit_admin": user.is_administrator,
+            "admin_checked_at": now,
             "api_base": api_base,
             "accounts_server": origin,
             "data_centre": urlsplit(origin).hostname or "",

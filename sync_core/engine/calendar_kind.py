@@ -242,6 +242,12 @@ class CalendarKind(KindBase):
 
     # --- initial sync ---
 
+    def left_out_reason(self, module: str, record: Mapping[str, Any], now: datetime) -> str:
+        """Past the cap, an event that ended before the delta window's start is "ended too long ago": it
+        would sit outside every fresh round of the calendar's delta."""
+        end = recruit_codec.end_instant(module, record) or EPOCH
+        return "ended_too_long_ago" if end < self.delta_window(now)[0] else "over_cap"
+
     def initial_selection(
         self, records: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, cap: int
     ) -> list[tuple[str, Mapping[str, Any]]]:

@@ -68,14 +68,18 @@ async def gather_recruit(
     for module in scope.kind.recruit_modules:
         records = await _list_records(scope, module, watermark, also) if sweep else []
         seen = {str(record.get("id")) for record in records}
-        wanted = [record_id for record_id in asked_ids.get(module, []) if record_id not in seen]
+        # A record of `also` the listing did not return was deleted (or hidden): read by id, a missing one is
+        # a deletion even where Recruit's `/deleted` does not answer (unconfirmed for Recruit).
+        linked_ids = [ref.id for ref in map(RecruitRef.parse, also) if ref.module == module]
+        asked = [*asked_ids.get(module, []), *linked_ids]
+        wanted = list(dict.fromkeys(record_id for record_id in asked if record_id not in seen))
         fetched = await scope.recruit.get_records(module, wanted) if wanted else {}
         records += list(fetched.values())
-        asked = set(asked_ids.get(module, []))
+        named = set(asked_ids.get(module, []))
         for change in eligible_changes(scope, module, records):
             if sweep:
                 side.newest = later(side.newest, change.modified)
-            if not _left_out_by_cap(scope.state, change, asked):
+            if not _left_out_by_cap(scope.state, change, named):
                 side.changes.append(change)
         gone = [record_id for record_id in wanted if record_id not in fetched]
         side.changes += [RecruitChange(RecruitRef(module, rid), None, now, deleted=True) for rid in gone]

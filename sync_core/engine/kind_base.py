@@ -118,6 +118,9 @@ class KindBase:
     async def delete_container(self, graph: GraphClient, mailbox: str, container_id: str) -> Removal:
         return await self.container_calls.delete(graph, mailbox, container_id)
 
+    def left_out_reason(self, module: str, record: Mapping[str, Any], now: datetime) -> str:
+        return "over_cap"
+
     def delta_window(self, now: datetime) -> Window | None:
         return None
 

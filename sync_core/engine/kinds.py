@@ -138,6 +138,10 @@ class SyncKind(Protocol):
         """The (module, record) pairs an initial sync copies, in the order it copies them, at most `cap`."""
         ...
 
+    def left_out_reason(self, module: str, record: Mapping[str, Any], now: datetime) -> str:
+        """Why `initial_selection` left an eligible record out, as a preview counts it (e.g. `over_cap`)."""
+        ...
+
     def title(self, fields: FieldValues) -> str:
         """What the sync log calls an item."""
         ...

@@ -263,7 +263,14 @@ async def _reset(
     ctx: EngineContext, key: ConnectionKey, kind_name: KindName, reason: str, unreachable: str
 ) -> None:
     def reset(current: SyncState) -> SyncState:
-        fresh = SyncState(connection=key, kind=kind_name, mapping=current.mapping, etag=current.etag)
+        # The mapping and the last sync time outlive a teardown: a disabled card still says when it last ran.
+        fresh = SyncState(
+            connection=key,
+            kind=kind_name,
+            mapping=current.mapping,
+            last_sync=current.last_sync,
+            etag=current.etag,
+        )
         if current.enable_after_teardown:
             fresh = fresh.model_copy(update={"status": "connecting"})
         if reason == CONTAINER_DELETED:

@@ -30,7 +30,7 @@ from sync_core.engine.kinds import SyncKind, window_slid
 from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
 from sync_core.engine.registry import kind_for
 from sync_core.engine.scope import PassScope, SyncStopped, open_scope, reload_state
-from sync_core.engine.synclog import log_pass, unreadable_entry
+from sync_core.engine.synclog import log_pass, repair_entry, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey
@@ -67,6 +67,8 @@ RECRUIT_DELETE = "delete"
 # new message this much later (or when a reset it did name comes), so throttling never spends the queue's
 # dequeue count (and never lands the request in the poison queue) nor the failure retries above.
 RATE_LIMIT_RETRY_SECONDS = 60
+# Purposes whose pass reads every linked pair on both sides (a fresh delta round, the whole Recruit module).
+_FULL_REREADS = frozenset({SyncPurpose.MAPPING_CHANGED, SyncPurpose.REPAIR})
 
 
 async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
@@ -118,7 +120,7 @@ def _needs_own_pass(request: SyncRequest) -> bool:
     sweep leaves `pending` and the sweep owed, a callback its ids: the holder's rerun reads them)."""
     return (
         request.reason == "initial"
-        or request.purpose == SyncPurpose.MAPPING_CHANGED
+        or request.purpose in _FULL_REREADS
         or (bool(request.recruit_ids) and request.recruit_operation == RECRUIT_DELETE)
     )
 
@@ -252,8 +254,9 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     """Gather, plan, apply, then store cursors and log. Raises ContainerGone when the container is gone."""
     ctx, kind, state = scope.ctx, scope.kind, scope.state
     now = ctx.clock()
-    # A changed mapping changes what every linked pair holds: both sides are read in full and compared again.
-    reread = request.purpose == SyncPurpose.MAPPING_CHANGED
+    # A changed mapping changes what every linked pair holds, and a repair looks for any drift: both sides
+    # are read in full and every linked pair is compared again.
+    reread = request.purpose in _FULL_REREADS
     every_link = [link async for link in ctx.links.list_all(scope.key, kind.name)] if reread else []
     linked_keys = {
         RecruitRef(link.recruit_module, link.recruit_id).key for link in every_link if link.state == "linked"
@@ -301,6 +304,9 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     if 0 < failing <= MAX_FAILURE_RETRIES:
         await ctx.queues.send_sync(failure_retry(request, failing), visibility_timeout=retry_delay(failing))
     await log_pass(scope, outcome.entries, outcome.counts)
+    if request.purpose == SyncPurpose.REPAIR:
+        checked = len(linked_keys | set(recruit_keys))
+        await ctx.synclog.append(scope.key, repair_entry(scope, checked, outcome.counts))
 
 
 async def _sweeps_recruit_now(scope: PassScope, request: SyncRequest, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from typing import Protocol
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.links import Link
 from sync_core.store.queues import LifecycleRequest, SyncRequest
-from sync_core.store.synclog import LogEntry, SyncLogPage
+from sync_core.store.synclog import LogEntry, LogType, SyncLogPage
 from sync_core.store.syncstate import Kind, Lease, LeaseBusy, SyncState
 
 
@@ -28,6 +28,8 @@ class ConnectionStore(Protocol):
     async def delete(self, key: ConnectionKey) -> None: ...
 
     def list_all(self) -> AsyncIterator[Connection]: ...
+
+    def list_org(self, org_id: str) -> AsyncIterator[Connection]: ...
 
 
 class SyncStateStore(Protocol):
@@ -73,6 +75,8 @@ class LinkStore(Protocol):
 
     def list_all(self, connection: ConnectionKey, kind: Kind) -> AsyncIterator[Link]: ...
 
+    async def count_linked(self, connection: ConnectionKey, kind: Kind) -> int: ...
+
     async def delete_partition(self, connection: ConnectionKey, kind: Kind) -> int: ...
 
 
@@ -80,7 +84,12 @@ class SyncLogStore(Protocol):
     async def append(self, connection: ConnectionKey, entry: LogEntry) -> None: ...
 
     async def recent(
-        self, connection: ConnectionKey, kind: Kind | None = None, limit: int = 50, before: str | None = None
+        self,
+        connection: ConnectionKey,
+        kind: Kind | None = None,
+        limit: int = 50,
+        before: str | None = None,
+        entry_type: LogType | None = None,
     ) -> SyncLogPage: ...
 
 

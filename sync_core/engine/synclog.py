@@ -94,6 +94,23 @@ def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry | None:
     )
 
 
+def repair_entry(scope: PassScope, checked: int, counts: Mapping[str, int]) -> LogEntry:
+    """What "Repair now" found: how many items it compared and how many it had to fix, and how."""
+    kept = {name: int(counts.get(name, 0)) for name in PASS_COUNTS}
+    fixed = sum(value for name, value in kept.items() if name not in ("failed", "conflicts"))
+    message = f"repair: {checked} checked, {fixed} fixed"
+    if kept["failed"]:
+        message += f", {kept['failed']} failed"
+    return LogEntry(
+        kind=scope.kind.name,
+        level="warning" if kept["failed"] else "info",
+        type="repair",
+        message=message,
+        counts={name: value for name, value in kept.items() if value},
+        at=scope.ctx.clock(),
+    )
+
+
 async def log_pass(scope: PassScope, entries: Sequence[LogEntry], counts: Mapping[str, int]) -> None:
     """The pass's item entries, then its summary when it has one."""
     summary = pass_entry(scope, counts)

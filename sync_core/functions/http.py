@@ -55,8 +55,10 @@ def _response(
     return response
 
 
-def json_response(body: Any, status: int = 200, set_cookies: Iterable[str] = ()) -> func.HttpResponse:
-    return _response(json.dumps(body), status, "application/json", set_cookies)
+def json_response(
+    body: Any, status: int = 200, set_cookies: Iterable[str] = (), headers: dict[str, str] | None = None
+) -> func.HttpResponse:
+    return _response(json.dumps(body), status, "application/json", set_cookies, headers)
 
 
 def text_response(body: str | None, status: int) -> func.HttpResponse:
@@ -78,6 +80,8 @@ def html_page(
     """A minimal page for browser navigations (OAuth callbacks); both texts are escaped."""
     document = (
         "<!doctype html><html><head><meta charset='utf-8'>"
+        # The page's own icon, so the browser does not ask for a /favicon.ico nobody serves (a 404).
+        "<link rel='icon' href='/api/ui/icon.svg' type='image/svg+xml'>"
         f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(message)}</p><p><a href='/api/ui'>Back to the Manage page</a></p></body></html>"
     )

@@ -1,20 +1,25 @@
-"""The Manage page's JSON API: `/api/me`, enable and disable per kind, and the sync log.
+"""The Manage page's JSON API: `/api/me`, enable and disable per kind, the sync log, the preview of an
+enable and "Repair now".
 
 Every route acts on the session's own connection only: no route takes a user or org id from the client.
 """
 
 from __future__ import annotations
 
+from typing import cast, get_args
+
 import azure.functions as func
 
 from sync_core.functions import session as sessions
 from sync_core.functions.http import error_response, json_response, key_of_session, with_session
+from sync_core.store.synclog import LogType
 from sync_core.store.syncstate import Kind
 
 bp = func.Blueprint()
 
 _KINDS: dict[str, Kind] = {"calendar": "calendar", "contacts": "contacts"}
 MAX_CURSOR_LENGTH = 64
+LOG_TYPES = frozenset(get_args(LogType))
 
 
 def _not_signed_in() -> func.HttpResponse:
@@ -93,4 +98,59 @@ async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.Htt
     before = req.params.get("before") or None
     if before is not None and (len(before) > MAX_CURSOR_LENGTH or not before.replace("-", "").isalnum()):
         return error_response(400, "bad_cursor", "The `before` cursor is not one this API gave.")
-    return json_response(await account_views.log_view(get_context(), key_of_session(session), kind, before))
+    entry_type = req.params.get("type") or None
+    if entry_type is not None and entry_type not in LOG_TYPES:
+        return error_response(400, "bad_type", f"`type` must be one of {', '.join(sorted(LOG_TYPES))}.")
+    view = await account_views.log_view(
+        get_context(), key_of_session(session), kind, before, entry_type=cast("LogType | None", entry_type)
+    )
+    return json_response(view)
+
+
+@bp.route(route="sync/{kind}/preview", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def enable_preview(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.context import NotConnected, get_context
+    from sync_core.engine.preview import enable_preview as preview
+    from sync_core.recruit.errors import RecruitError
+
+    kind = _KINDS.get(req.route_params.get("kind", ""))
+    if kind is None:
+        return _unknown_kind()
+    try:
+        return json_response(await preview(get_context(), key_of_session(session), kind))
+    except (NotSignedIn, NotConnected):
+        return _not_signed_in()
+    except RecruitError as error:
+        return error_response(
+            502, "recruit_unavailable", f"Zoho Recruit did not answer the preview: {error.code}."
+        )
+
+
+@bp.route(route="sync/{kind}/repair", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_session
+async def repair_now(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.context import get_context
+    from sync_core.engine.repair import RepairRefused, request_repair
+
+    kind = _KINDS.get(req.route_params.get("kind", ""))
+    if kind is None:
+        return _unknown_kind()
+    try:
+        too_soon = await request_repair(get_context(), key_of_session(session), kind)
+    except NotSignedIn:
+        return _not_signed_in()
+    except RepairRefused:
+        return error_response(409, "not_active", "Repair works on an active sync: enable it first.")
+    if too_soon is not None:
+        return json_response(
+            {
+                "error": {"code": "too_soon", "message": "A repair ran less than 10 minutes ago."},
+                "available_at": too_soon.available_at.isoformat(),
+            },
+            429,
+            headers={"Retry-After": str(too_soon.retry_after_seconds)},
+        )
+    return json_response({"status": "queued"}, 202)

@@ -17,12 +17,28 @@ class _Loose(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
+# Zoho's built-in profile that holds every permission, org settings included. Users API answers carry it as
+# `profile: {name, id}` (zoho/crm-oas
+# v8.0/users/operations/getUsers/examples/response-200-usersgetresponse.md; Recruit's users API has the
+# same shape). The role (`role: {name, id}`, e.g. "CEO") only places the user in
+# the record-sharing hierarchy and grants no administration, so it is not what decides.
+ADMINISTRATOR_PROFILE = "administrator"
+
+
 class RecruitUser(_Loose):
     id: str
     zuid: str | None = None
     email: str | None = None
     full_name: str | None = None
     time_zone: str | None = None
+    profile: dict[str, Any] | None = None
+    role: dict[str, Any] | None = None
+
+    @property
+    def is_administrator(self) -> bool:
+        """Whether the user has Recruit's Administrator profile (an absent profile: not an administrator)."""
+        name = (self.profile or {}).get("name")
+        return isinstance(name, str) and name.strip().lower() == ADMINISTRATOR_PROFILE
 
     @field_validator("id", "zuid", mode="before")
     @classmethod

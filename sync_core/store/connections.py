@@ -92,6 +92,9 @@ class _ConnectionFields(BaseModel):
     auth_mode: AuthMode = "delegated"
     # "Disconnect" was asked: once both kinds are torn down, the tokens are revoked and the row deleted.
     disconnecting: bool = False
+    # The user has Recruit's Administrator profile, as Recruit said at `admin_checked_at` (engine/admin.py).
+    recruit_admin: bool = False
+    admin_checked_at: AwareDatetime | None = None
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
 
@@ -209,4 +212,11 @@ class ConnectionRepository:
     async def list_all(self) -> AsyncIterator[Connection]:
         table = await self._storage.table("connections")
         async for entity in table.list_entities():
+            yield self._from_entity(entity)
+
+    async def list_org(self, org_id: str) -> AsyncIterator[Connection]:
+        """Every connection of one Recruit organisation (its partition)."""
+        table = await self._storage.table("connections")
+        entities = table.query_entities("PartitionKey eq @pk", parameters={"pk": keys.escape(org_id)})
+        async for entity in entities:
             yield self._from_entity(entity)

@@ -259,6 +259,16 @@ class LinkRepository:
             if str(entity["RowKey"]).startswith("r:") or not link.recruit_id:
                 yield link
 
+    async def count_linked(self, connection: ConnectionKey, kind: Kind) -> int:
+        """How many pairs are linked (in sync), counted on their `r:` rows with only the key read."""
+        table = await self._storage.table("links")
+        entities = table.query_entities(
+            "PartitionKey eq @pk and RowKey ge 'r:' and RowKey lt 'r;' and state eq 'linked'",
+            parameters={"pk": partition_key(connection, kind)},
+            select=["RowKey"],
+        )
+        return sum([1 async for _ in entities])
+
     async def delete_partition(self, connection: ConnectionKey, kind: Kind) -> int:
         """Removes every link of (connection, kind); returns how many rows went."""
         table = await self._storage.table("links")

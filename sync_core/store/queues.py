@@ -32,6 +32,8 @@ class SyncPurpose(StrEnum):
     PENDING_CHECK = "pending_check"
     # Retries what a failing pass left, after `failing_passes` failing passes in a row.
     FAILURE_RETRY = "failure_retry"
+    # "Repair now": a fresh delta round and a listing of every Recruit record, every linked pair compared.
+    REPAIR = "repair"
     # The lease holder's own pass again, for requests that found the lease held meanwhile and left only the
     # `pending` flag (Graph notifications): it reads Graph's delta; Recruit is swept only when that is due.
     RERUN = "rerun"

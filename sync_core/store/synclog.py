@@ -18,7 +18,7 @@ from .entities import StoredRow, from_entity, to_entity
 from .syncstate import Kind
 
 LogLevel = Literal["info", "warning", "error"]
-LogType = Literal["pass", "failure", "unlink", "info", "enable", "disable", "conflict"]
+LogType = Literal["pass", "failure", "unlink", "info", "enable", "disable", "conflict", "repair"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_MICROS = 10**19 - 1
@@ -65,15 +65,24 @@ class SyncLogRepository:
         await table.create_entity(to_entity(row, keys.escape(str(connection)), _row_key(entry.at)))
 
     async def recent(
-        self, connection: ConnectionKey, kind: Kind | None = None, limit: int = 50, before: str | None = None
+        self,
+        connection: ConnectionKey,
+        kind: Kind | None = None,
+        limit: int = 50,
+        before: str | None = None,
+        entry_type: LogType | None = None,
     ) -> SyncLogPage:
-        """Up to `limit` entries newest first, older than the `before` cursor of a previous page."""
+        """Up to `limit` entries newest first (only of `entry_type` when given), older than the `before`
+        cursor of a previous page."""
         table = await self._storage.table("synclog")
         query = "PartitionKey eq @pk"
         parameters: dict[str, str] = {"pk": keys.escape(str(connection))}
         if kind is not None:
             query += " and kind eq @kind"
             parameters["kind"] = kind
+        if entry_type is not None:
+            query += " and type eq @type"
+            parameters["type"] = entry_type
         if before is not None:
             query += " and RowKey gt @before"
             parameters["before"] = before

@@ -77,6 +77,8 @@ class _SyncStateFields(BaseModel):
     enable_after_teardown: bool = False
     # When the current teardown began: a teardown left unfinished by a crash is resumed by the timer.
     disabling_since: AwareDatetime | None = None
+    # When the user last asked for "Repair now" (engine/repair.py): stored, so every instance limits alike.
+    repair_requested_at: AwareDatetime | None = None
 
 
 class SyncState(_SyncStateFields):

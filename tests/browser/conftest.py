@@ -70,15 +70,10 @@ class ConsoleWatch:
     errors: list[str] = field(default_factory=list)
 
     def on_console(self, message: ConsoleMessage) -> None:
-        # The page asks /api/me to learn whether a session exists; its 401 is the expected "no" answer,
-        # which Chromium reports as a failed resource load.
+        # Every error counts, failed resource loads (a 401 or a 404) included: a normal visit shows none.
         ours = message.location.get("url", "").startswith(self.origin)
-        if message.type == "error" and ours and not _expected_401(message):
+        if message.type == "error" and ours:
             self.errors.append(f"{message.text} at {message.location.get('url', '')}")
-
-
-def _expected_401(message: ConsoleMessage) -> bool:
-    return "status of 401" in message.text and message.location.get("url", "").endswith("/api/me")
 
 
 @pytest.fixture

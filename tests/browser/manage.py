@@ -39,9 +39,18 @@ def expect_status(page: Page, title: str, status: str, timeout: float = SYNC_TIM
     expect(status_of(page, title)).to_have_text(status, timeout=timeout)
 
 
+def enable_calendar(page: Page) -> Locator:
+    """Presses Enable on the Calendar card and confirms the preview dialog; returns that dialog."""
+    card(page, "Calendar").get_by_role("button", name="Enable calendar sync").click()
+    dialog = page.get_by_role("dialog", name="Enable calendar sync?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Enable calendar sync").click()
+    return dialog
+
+
 def enable_calendar_as_sso_user(page: Page, stack: Stack) -> None:
     sign_in(page, stack, SSO_USER)
-    card(page, "Calendar").get_by_role("button", name="Enable calendar sync").click()
+    enable_calendar(page)
     expect_status(page, "Calendar", "Active")
 
 

@@ -15,6 +15,7 @@ from tests.browser.manage import (
     SSO_USER,
     calendar_names,
     card,
+    enable_calendar,
     enable_calendar_as_sso_user,
     expect_status,
     open_disable_dialog,
@@ -34,7 +35,7 @@ def test_sso_user_enables_calendar_with_one_click(
     sign_in(page, fresh_stack, SSO_USER)
     calendar = card(page, "Calendar")
 
-    calendar.get_by_role("button", name="Enable calendar sync").click()
+    enable_calendar(page)
 
     expect(calendar.get_by_role("progressbar")).to_be_visible()
     expect(calendar.locator(".progress-text")).to_have_text(re.compile(r"\d+ / [1-9]\d* events · .*left"))
@@ -56,7 +57,7 @@ def test_non_sso_user_enables_calendar_through_microsoft_sign_in(
     with page.expect_request(
         lambda request: request.url.startswith(authorize) and "/authorize" in request.url
     ):
-        card(page, "Calendar").get_by_role("button", name="Enable calendar sync").click()
+        enable_calendar(page)
 
     # The app names the user to Microsoft (login_hint), so the emulator's sign-in page approves at once.
     page.wait_for_url(fresh_stack.url("/api/ui"))

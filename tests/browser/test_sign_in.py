@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleWatch
-from tests.browser.manage import NON_SSO_USER, SSO_USER, sign_in
+from tests.browser.manage import NON_SSO_USER, SSO_USER, enable_calendar, sign_in
 from tests.fixtures.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -17,6 +17,19 @@ def test_without_a_session_the_page_offers_sign_in_with_zoho(page: Page, fresh_s
 
     expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
     expect(page.get_by_role("article")).to_have_count(0)
+
+
+def test_a_signed_out_visit_leaves_nothing_in_the_console(
+    page: Page, fresh_stack: Stack, console: ConsoleWatch
+) -> None:
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(fresh_stack.url("/api/ui"))
+
+    expect(page.get_by_role("link", name="Sign in with Zoho")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert console.errors == []
+    assert failed == []
 
 
 def test_sso_user_sees_name_org_and_sso_badge(page: Page, fresh_stack: Stack, console: ConsoleWatch) -> None:
@@ -54,7 +67,7 @@ def test_after_microsoft_sign_in_the_page_names_the_mailbox_and_the_recruit_user
 ) -> None:
     sign_in(page, fresh_stack, NON_SSO_USER)
 
-    page.get_by_role("article", name="Calendar").get_by_role("button", name="Enable").click()
+    enable_calendar(page)
 
     info = page.get_by_role("status").filter(has_text="is now connected to")
     expect(info).to_contain_text(f"Microsoft 365 mailbox {NON_SSO_USER}")

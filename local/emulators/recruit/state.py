@@ -49,6 +49,9 @@ class User:
         return {"name": self.full_name, "id": self.id, "email": self.email}
 
     def to_json(self) -> dict[str, Any]:
+        """A user as `GET /users` answers it: `role` and `profile` as `{name, id}` objects, as in zoho/crm-oas
+        v8.0/users/operations/getUsers/examples/response-200-usersgetresponse.md (profile "Administrator",
+        role "CEO"); the seed gives its first user of each org that profile."""
         return {
             "id": self.id,
             "zuid": self.zuid,

@@ -1,9 +1,9 @@
 // The product API as the page uses it: same-origin JSON calls carrying the CSRF cookie's value on writes.
-// Every call resolves to {status, body}; only a network failure rejects.
+// Every call resolves to {status, body, headers}; only a network failure rejects.
 
 const CSRF_COOKIE = "csrf";
 
-function csrfToken() {
+export function csrfToken() {
   for (const part of document.cookie.split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === CSRF_COOKIE) return decodeURIComponent(rest.join("="));
@@ -31,7 +31,7 @@ async function call(method, path, body) {
       parsed = null;
     }
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 export const api = {
@@ -40,9 +40,19 @@ export const api = {
   disconnect: () => call("POST", "/api/auth/disconnect"),
   enable: (kind) => call("POST", `/api/sync/${kind}/enable`),
   disable: (kind) => call("POST", `/api/sync/${kind}/disable`),
-  // `before` is the `next` cursor of the previous page.
-  log: (kind, before) =>
-    call("GET", `/api/sync/${kind}/log${before ? `?before=${encodeURIComponent(before)}` : ""}`),
+  // `before` is the `next` cursor of the previous page; `type` keeps one type of entry (e.g. "failure").
+  log: (kind, before, type) => {
+    const query = new URLSearchParams();
+    if (before) query.set("before", before);
+    if (type) query.set("type", type);
+    const text = query.toString();
+    return call("GET", `/api/sync/${kind}/log${text ? `?${text}` : ""}`);
+  },
+  preview: (kind) => call("GET", `/api/sync/${kind}/preview`),
+  repair: (kind) => call("POST", `/api/sync/${kind}/repair`),
+  overview: () => call("GET", "/api/admin/overview"),
+  disableFor: (userId, kind) =>
+    call("POST", `/api/admin/users/${encodeURIComponent(userId)}/sync/${kind}/disable`),
   mapping: () => call("GET", "/api/sync/contacts/mapping"),
   saveMapping: (mapping) => call("PUT", "/api/sync/contacts/mapping", { mapping }),
 };

@@ -1,7 +1,17 @@
 // One sync card (Calendar or Contacts): built from the template once, then updated from each /api/me answer.
 // Rendering only; what the buttons do is wired by main.js.
 
-import { BUSY, KINDS, STATUS_WORDS, countsText, durationText, explainError, whenText } from "./words.js";
+import {
+  BUSY,
+  KINDS,
+  STATUS_WORDS,
+  clockText,
+  countsText,
+  durationText,
+  explainError,
+  syncCountsText,
+  whenText,
+} from "./words.js";
 
 // The card's view of one kind in /api/me, tolerant of the optional parts being absent.
 export function kindView(me, kind) {
@@ -18,6 +28,10 @@ export function kindView(me, kind) {
     counts: state.counts || state.counters || null,
     lastSync: state.last_sync || null,
     lastError: state.last_error || null,
+    inSync: Number(state.in_sync) || 0,
+    // `failed` may be missing (an older server): none failed, as far as the page knows.
+    failed: Number(state.failed) || 0,
+    repairAfter: state.repair_after || null,
     account: typeof account === "object" ? account.email || account.name || "" : account,
   };
 }
@@ -36,6 +50,7 @@ export function buildCard(kind) {
   card.querySelector(".progress-note").textContent = words.cap;
   card.querySelector(".action-enable").setAttribute("aria-label", `Enable ${words.title.toLowerCase()} sync`);
   card.querySelector(".action-disable").setAttribute("aria-label", `Disable ${words.title.toLowerCase()} sync`);
+  card.querySelector(".action-repair").setAttribute("aria-label", `Repair ${words.title.toLowerCase()} sync now`);
   card.querySelector(".log").setAttribute("aria-labelledby", `card-${kind}-log-title`);
   card.querySelector(".log-title").id = `card-${kind}-log-title`;
   card.querySelector(".log-title").textContent = `${words.title} sync log`;
@@ -87,6 +102,14 @@ export function renderCard(card, kind, view, eta) {
   } else {
     lastSync.textContent = "Never";
   }
+  const syncRow = card.querySelector(".fact-sync-row");
+  syncRow.hidden = view.status !== "active";
+  card.querySelector(".fact-in-sync").textContent = syncCountsText(kind, view.inSync);
+  card.querySelector(".fact-failed").hidden = view.failed <= 0;
+  const failedButton = card.querySelector(".action-failed");
+  failedButton.textContent = `${view.failed.toLocaleString()} failed`;
+  failedButton.setAttribute("aria-label", `${view.failed.toLocaleString()} failed: show them in the sync log`);
+  showRepair(card, view);
   const counts = countsText(view.counts);
   card.querySelector(".fact-counts-row").hidden = !counts;
   card.querySelector(".fact-counts").textContent = counts;
@@ -112,6 +135,17 @@ export function renderCard(card, kind, view, eta) {
     button.disabled = view.status === "disabling";
   }
   return BUSY.has(view.status);
+}
+
+// "Repair now" on an active card; while the last repair is under 10 minutes old, when it can be used again.
+function showRepair(card, view) {
+  const button = card.querySelector(".action-repair");
+  const note = card.querySelector(".repair-note");
+  button.hidden = view.status !== "active";
+  const waiting = view.repairAfter && new Date(view.repairAfter).getTime() > Date.now();
+  button.setAttribute("aria-disabled", waiting ? "true" : "false");
+  note.hidden = !(view.status === "active" && waiting);
+  note.textContent = waiting ? `Repair can be used again at ${clockText(view.repairAfter)}.` : "";
 }
 
 // A short note under the card's facts; it goes away once the card reaches one of `clearOn` statuses.

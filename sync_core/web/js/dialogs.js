@@ -44,12 +44,15 @@ export function setUpConfirm() {
   trapFocus(confirmDialog());
 }
 
-// Asks a yes/no question; true only when the user picks the confirming button.
-export async function confirmAction({ title, text, confirmLabel }) {
+// Asks a yes/no question; true only when the user picks the confirming button, styled by `tone`
+// ("danger" for what removes things, "primary" for what starts them).
+export async function confirmAction({ title, text, confirmLabel, tone = "danger" }) {
   const dialog = confirmDialog();
   dialog.querySelector("#confirm-title").textContent = title;
   dialog.querySelector("#confirm-text").textContent = text;
-  dialog.querySelector("#confirm-ok").textContent = confirmLabel;
+  const ok = dialog.querySelector("#confirm-ok");
+  ok.textContent = confirmLabel;
+  ok.className = `button ${tone}`;
   const answer = await openModal(dialog, dialog.querySelector("#confirm-cancel"));
   return answer === "confirm";
 }

@@ -10,6 +10,7 @@ const TYPE_WORDS = {
   enable: "Enabled",
   disable: "Disabled",
   conflict: "Conflict",
+  repair: "Repair",
   info: "Note",
 };
 
@@ -65,15 +66,27 @@ export class LogPanel {
     this.section = card.querySelector(".log");
     this.list = card.querySelector(".log-list");
     this.more = card.querySelector(".log-more");
+    this.filter = card.querySelector(".log-filter");
+    // null: every entry; "failure": only the items that failed.
+    this.type = null;
     this.toggle.addEventListener("click", () => (this.isOpen() ? this.close() : this.open()));
     this.more.addEventListener("click", () => this.load(false));
+    card.querySelector(".log-show-all").addEventListener("click", () => this.open(null));
+  }
+
+  // Opens the log showing only failed items, and moves focus to it.
+  async showFailures() {
+    await this.open("failure");
+    this.card.querySelector(".log-title").focus();
   }
 
   isOpen() {
     return !this.section.hidden;
   }
 
-  async open() {
+  async open(type = null) {
+    this.type = type;
+    this.filter.hidden = !type;
     this.section.hidden = false;
     this.toggle.setAttribute("aria-expanded", "true");
     this.toggle.textContent = "Hide sync log";
@@ -94,7 +107,7 @@ export class LogPanel {
   async load(fromStart) {
     let answer;
     try {
-      answer = await api.log(this.kind, fromStart ? null : this.next);
+      answer = await api.log(this.kind, fromStart ? null : this.next, this.type);
     } catch {
       answer = { status: 0, body: null };
     }
@@ -115,7 +128,7 @@ export class LogPanel {
     }
     this.next = page.next;
     this.more.hidden = !this.next;
-    empty.textContent = "Nothing has happened yet.";
+    empty.textContent = this.type ? "No failed items." : "Nothing has happened yet.";
     empty.hidden = this.list.children.length > 0;
   }
 }

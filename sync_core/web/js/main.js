@@ -1,13 +1,14 @@
 // The Manage page: signs in, shows the Calendar and Contacts cards, and polls /api/me while things change.
 // Entry module; loaded with <script type="module"> so a strict CSP (no inline script) holds.
 
-import { api, problem } from "./api.js";
+import { Overview } from "./admin.js";
+import { api, csrfToken, problem } from "./api.js";
 import { buildCard, kindView, renderCard, setCardNotice } from "./card.js";
 import { confirmAction, setUpConfirm } from "./dialogs.js";
 import { LogPanel } from "./log.js";
 import { editMapping, setUpMapping } from "./mapping.js";
 import { Eta } from "./progress.js";
-import { KINDS } from "./words.js";
+import { KINDS, clockText, previewText } from "./words.js";
 
 const FAST_MS = 2000;
 const SLOW_MS = 15000;
@@ -23,6 +24,7 @@ const state = {
   refreshing: null,
   signedIn: false,
   justConnectedMicrosoft: false,
+  overview: null,
 };
 
 const byId = (id) => document.getElementById(id);
@@ -35,6 +37,7 @@ function showPageError(text) {
 
 function showSignIn() {
   state.signedIn = false;
+  if (state.overview) state.overview.allow(false);
   byId("loading").hidden = true;
   byId("cards").hidden = true;
   byId("who").hidden = true;
@@ -47,6 +50,7 @@ function showHeader(me) {
   byId("who-name").textContent = user.name || user.email || "";
   byId("who-org").textContent = org.name || "";
   byId("sso-badge").hidden = !me.sso;
+  state.overview.allow(Boolean(me.admin));
   byId("who").hidden = false;
   if (state.justConnectedMicrosoft && me.microsoft) {
     // Says which mailbox went to which Recruit user, so a consent completed by mistake is noticed at once.
@@ -70,6 +74,8 @@ function ensureCards() {
     card.querySelector(".action-enable").addEventListener("click", () => enable(kind));
     card.querySelector(".action-disable").addEventListener("click", () => disable(kind));
     card.querySelector(".action-edit-mapping").addEventListener("click", () => changeMapping());
+    card.querySelector(".action-repair").addEventListener("click", () => repair(kind));
+    card.querySelector(".action-failed").addEventListener("click", () => state.logs.get(kind).showFailures());
   }
 }
 
@@ -80,7 +86,18 @@ function schedule(busy) {
   state.timer = setTimeout(refresh, fast ? FAST_MS : SLOW_MS);
 }
 
+// The session cookie is HttpOnly, but the CSRF cookie is set and cleared with it: without one there is no
+// session, and the page shows "Sign in" without asking /api/me (whose 401 would be a console error).
+function forgetStaleSession() {
+  document.cookie = "csrf=; Path=/api; Max-Age=0; SameSite=Lax";
+}
+
 async function fetchAndRender() {
+  if (!csrfToken()) {
+    clearTimeout(state.timer);
+    showSignIn();
+    return;
+  }
   let answer;
   try {
     answer = await api.me();
@@ -91,6 +108,7 @@ async function fetchAndRender() {
   }
   if (answer.status === 401) {
     clearTimeout(state.timer);
+    forgetStaleSession();
     showSignIn();
     return;
   }
@@ -113,6 +131,7 @@ async function fetchAndRender() {
     busy = renderCard(card, kind, kindView(me, kind), state.eta) || busy;
   }
   for (const panel of state.logs.values()) panel.refresh();
+  state.overview.refresh();
   schedule(busy);
 }
 
@@ -152,10 +171,46 @@ async function startSync(kind) {
   actionFailed(kind, answer, "enable sync");
 }
 
+// What an Enable would copy and leave out ("" when the preview could not be had: enabling still works).
+async function previewOf(kind) {
+  try {
+    const answer = await api.preview(kind);
+    if (answer.status === 200 && answer.body) return previewText(kind, answer.body);
+  } catch {
+    // fall through: the preview is a courtesy
+  }
+  return "";
+}
+
+async function confirmEnable(kind) {
+  const words = KINDS[kind];
+  const button = state.cards.get(kind).querySelector(".action-enable");
+  button.disabled = true;
+  setCardNotice(state.cards.get(kind), `Counting your ${words.unit}…`);
+  const preview = await previewOf(kind);
+  setCardNotice(state.cards.get(kind), "");
+  button.disabled = false;
+  return confirmAction({
+    title: `Enable ${words.title.toLowerCase()} sync?`,
+    text: preview || `Your ${words.unit} will be copied to ${words.container} in Outlook.`,
+    confirmLabel: `Enable ${words.title.toLowerCase()} sync`,
+    tone: "primary",
+  });
+}
+
 async function enable(kind) {
   showPageError("");
+  if (kind === "calendar" && !(await confirmEnable(kind))) return;
   if (kind === "contacts") {
+    const previewBox = byId("mapping-preview");
+    previewBox.textContent = "Counting your contacts…";
+    previewBox.hidden = false;
+    previewOf(kind).then((text) => {
+      previewBox.textContent = text;
+      previewBox.hidden = !text;
+    });
     const result = await editMapping("enable");
+    previewBox.hidden = true;
     if (result.error) {
       showPageError(`Contacts: ${result.error}`);
       return;
@@ -208,6 +263,42 @@ async function disable(kind) {
     return;
   }
   actionFailed(kind, answer, "disable sync");
+}
+
+async function repair(kind) {
+  showPageError("");
+  const card = state.cards.get(kind);
+  const button = card.querySelector(".action-repair");
+  if (button.getAttribute("aria-disabled") === "true") {
+    card.querySelector(".repair-note").focus();
+    return;
+  }
+  button.disabled = true;
+  let answer;
+  try {
+    answer = await api.repair(kind);
+  } catch {
+    answer = { status: 0, body: null };
+  } finally {
+    button.disabled = false;
+  }
+  if (answer.status === 202) {
+    setCardNotice(
+      card,
+      "Repair started: every item is being compared on both sides. The sync log will say what was fixed.",
+      ["disabled", "error"],
+    );
+    state.fastUntil = Date.now() + AFTER_ACTION_MS;
+    await refresh();
+    return;
+  }
+  if (answer.status === 429) {
+    const at = answer.body && answer.body.available_at;
+    setCardNotice(card, at ? `Repair ran recently. It can be used again at ${clockText(at)}.` : "Repair ran recently.");
+    await refresh();
+    return;
+  }
+  actionFailed(kind, answer, "start a repair");
 }
 
 async function disconnectAll() {
@@ -264,6 +355,16 @@ function showReturnedError() {
 }
 
 function start() {
+  state.overview = new Overview(
+    () => {
+      clearTimeout(state.timer);
+      showSignIn();
+    },
+    () => {
+      state.fastUntil = Date.now() + AFTER_ACTION_MS;
+      schedule(true);
+    },
+  );
   setUpConfirm();
   setUpMapping();
   byId("sign-out").addEventListener("click", signOut);

@@ -144,3 +144,40 @@ export function durationText(seconds) {
   const hours = Math.round(minutes / 6) / 10;
   return `about ${hours} hour${hours === 1 ? "" : "s"}`;
 }
+
+// What an Enable would do, from GET /api/sync/{kind}/preview, in a few sentences.
+const LEFT_OUT_WORDS = {
+  imported: "came in by import or data migration",
+  not_owned: "belong to someone else",
+  over_cap: "are over the first-copy limit",
+  ended_too_long_ago: "ended too long ago",
+};
+
+export function previewText(kind, preview) {
+  const unit = KINDS[kind].unit;
+  const copied = Number(preview.copied) || 0;
+  const sentences = [
+    copied
+      ? `${copied.toLocaleString()} ${unit} will be copied to Outlook${kind === "calendar" ? " (upcoming ones first, then recently ended ones)" : ""}.`
+      : `No ${unit} will be copied to Outlook now; new ones will sync as you make them.`,
+  ];
+  const left = Object.entries(LEFT_OUT_WORDS)
+    .filter(([reason]) => Number((preview.left_out || {})[reason]) > 0)
+    .map(([reason, words]) => `${Number(preview.left_out[reason]).toLocaleString()} ${words}`);
+  if (left.length) sentences.push(`Left out: ${left.join("; ")}.`);
+  if (copied) sentences.push(`It should take ${durationText(Number(preview.estimate_seconds) || 0)}.`);
+  return sentences.join(" ");
+}
+
+// "in sync" and "failed" for a card: {inSync, failed} as the page shows them.
+export function syncCountsText(kind, inSync) {
+  const count = Number(inSync) || 0;
+  return `${count.toLocaleString()} ${count === 1 ? KINDS[kind].unit.replace(/s$/, "") : KINDS[kind].unit}`;
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+export function clockText(isoText) {
+  const at = new Date(isoText);
+  return Number.isNaN(at.getTime()) ? "" : clock.format(at);
+}

@@ -20,12 +20,20 @@ pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"
 BOB = "bob@fabrikam.example"
-READS = ["/api/me", "/api/sync/calendar/log", "/api/sync/contacts/log"]
+READS = [
+    "/api/me",
+    "/api/sync/calendar/log",
+    "/api/sync/contacts/log",
+    "/api/sync/calendar/preview",
+    "/api/admin/overview",
+]
 CHANGES = [
     "/api/sync/calendar/enable",
     "/api/sync/contacts/enable",
     "/api/sync/calendar/disable",
     "/api/sync/contacts/disable",
+    "/api/sync/calendar/repair",
+    "/api/admin/users/461233000000191002/sync/calendar/disable",
     "/api/auth/logout",
 ]
 CSP = (

@@ -67,6 +67,8 @@ async def test_each_kind_starts_disabled_with_empty_progress(
             "failed": 0,
             "last_sync": None,
             "last_error": None,
+            "in_sync": 0,
+            "repair_after": None,
         }
 
 
