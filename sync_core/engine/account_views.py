@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sync_core.engine.accounts import KINDS, connection_of
+from sync_core.engine.accounts import connection_of
 from sync_core.engine.context import EngineContext
 from sync_core.engine.enablement import microsoft_ready
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.syncstate import Kind, SyncState
 
@@ -37,7 +38,7 @@ async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
     """The `/api/me` document for the signed-in user."""
     connection = await connection_of(ctx, key)
     kinds: dict[str, Any] = {}
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         state = await ctx.syncstate.get(key, kind) or SyncState(connection=key, kind=kind)
         kinds[kind] = kind_view(state)
     microsoft = {"email": connection.microsoft_email} if microsoft_ready(connection, ctx.settings) else None

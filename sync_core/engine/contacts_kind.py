@@ -81,6 +81,7 @@ class ContactsKind(KindBase):
         "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
         "Enable to start again."
     )
+    container_noun: str = "contact folder"
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
     container_calls = ContainerCalls(
         containers.find_or_create_contact_folder,
