@@ -7,13 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync_core.domain.recurrence import (
-    DAYS,
-    UnsupportedRecurrence,
-    graph_to_rrule,
-    rfc_occurrences,
-    rrule_to_graph,
-)
+from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
+from sync_core.domain.rrule import DAYS, rfc_occurrences
 
 START = date(2026, 11, 24)  # a Tuesday
 ZONE = "India Standard Time"

@@ -16,13 +16,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from local.emulators.graph.recurrence import expand
-from sync_core.domain.recurrence import (
-    DAYS,
-    UnsupportedRecurrence,
-    graph_to_rrule,
-    rfc_occurrences,
-    rrule_to_graph,
-)
+from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
+from sync_core.domain.rrule import DAYS, rfc_occurrences
 from sync_core.domain.timezones import to_windows, zone
 
 ZONES = ["Asia/Kolkata", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Pacific/Auckland", "UTC"]
