@@ -1,5 +1,5 @@
-"""Recurrence rules: RFC 5545 RRULEs (validated and expanded by python-dateutil) <-> Graph's
-`patternedRecurrence`, for the shapes whose occurrences are the same on both sides.
+"""Recurrence rules mapped between RFC 5545 RRULEs (read by rrule.py) and Graph's `patternedRecurrence`,
+for the shapes whose occurrences are the same on both sides.
 
 Anything else raises UnsupportedRecurrence, so the engine syncs one instance and keeps the rule: never wrong
 times. Outlook's rules follow `resources/recurrencepattern.md` and `recurrencerange.md` of the Graph v1.0
@@ -9,108 +9,29 @@ reference; where Outlook and RFC 5545 differ, the mapping below says how it keep
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from dateutil.rrule import rrulestr
+from sync_core.domain.rrule import (
+    CODE_BY_DAY,
+    DAY_BY_CODE,
+    DAYS,
+    RFC_WEEK_START,
+    UnsupportedRecurrence,
+    parse_rrule,
+    until_moment,
+    wall_start,
+)
 
-from sync_core.domain.timezones import zone
+# The rule's error is this module's too: rrule_to_graph and graph_to_rrule raise it.
+__all__ = ["DAYS", "UnsupportedRecurrence", "canonical_rule", "graph_to_rrule", "rrule_to_graph"]
 
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_BY_CODE = dict(zip(_RRULE_DAYS, DAYS, strict=True))
-_CODE_BY_DAY = dict(zip(DAYS, _RRULE_DAYS, strict=True))
 _INDEX_BY_ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _ORDINAL_BY_INDEX = {name: number for number, name in _INDEX_BY_ORDINAL.items()}
 _SUPPORTED_PARTS = frozenset(
     {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL", "WKST"}
 )
-# RFC 5545 3.3.10: WKST "specifies the day on which the workweek starts ... The default value is MO."
-_RFC_WEEK_START = "MO"
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_LAST_SECOND = time(23, 59, 59)
-
-
-class UnsupportedRecurrence(ValueError):
-    """A rule one side cannot express; the message says which part."""
-
-
-def parse_rrule(rule: str) -> dict[str, str]:
-    """The parts of an RRULE, keys upper-cased; validated by dateutil, so a rule it refuses is refused here.
-
-    Recruit's own spelling is accepted too: `UNTIL=YYYY-MM-DD` (a date) and a `DTSTART=YYYY-MM-DD` part (kept
-    under "DTSTART", outside RFC 5545). Own splitting only because dateutil exposes no parsed parts.
-    """
-    text = rule.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    parts: dict[str, str] = {}
-    for piece in filter(None, (piece.strip() for piece in text.split(";"))):
-        key, sep, value = piece.partition("=")
-        if not sep or not value.strip():
-            raise UnsupportedRecurrence(f"malformed RRULE part {piece!r}")
-        parts[key.strip().upper()] = value.strip().upper()
-    if "FREQ" not in parts:
-        raise UnsupportedRecurrence("RRULE without FREQ")
-    if "UNTIL" in parts:
-        parts["UNTIL"] = _ISO_DATE.sub(r"\1\2\3", parts["UNTIL"])
-    if "COUNT" in parts and "UNTIL" in parts:
-        # RFC 5545 3.3.10: "UNTIL or COUNT rule parts are OPTIONAL, but they MUST NOT occur in the same rule".
-        raise UnsupportedRecurrence("RRULE with both COUNT and UNTIL")
-    try:
-        rrulestr(_rfc_text(parts, until=None), dtstart=datetime(2000, 1, 1))
-    except (ValueError, TypeError, KeyError, IndexError) as error:
-        raise UnsupportedRecurrence(f"invalid RRULE {rule!r}: {error}") from error
-    if "UNTIL" in parts:
-        _until_moment(parts["UNTIL"], "UTC")  # readable
-    return parts
-
-
-def _rfc_text(parts: Mapping[str, str], until: datetime | None) -> str:
-    """The RFC 5545 rule of `parts`, without Recruit's DTSTART and with UNTIL as a naive local time."""
-    kept = [f"{key}={value}" for key, value in parts.items() if key not in ("DTSTART", "UNTIL")]
-    if until is not None:
-        kept.append(f"UNTIL={until.strftime('%Y%m%dT%H%M%S')}")
-    return ";".join(kept)
-
-
-def _until_moment(text: str, time_zone: str) -> tuple[datetime, bool]:
-    """UNTIL as a wall time in `time_zone`, and whether it was a bare date.
-
-    A UTC date-time (`...Z`) is converted to the zone; a floating one is the zone's wall time. A bare date
-    means "up to and including that day", which is how Recruit writes an end date, so it is read as the
-    day's last second (RFC 5545 would otherwise drop that day's occurrence of a timed event).
-    """
-    digits = text.replace("-", "").replace(":", "").upper()
-    try:
-        if "T" not in digits:
-            return datetime.combine(datetime.strptime(digits, "%Y%m%d").date(), _LAST_SECOND), True
-        if digits.endswith("Z"):
-            moment = datetime.strptime(digits, "%Y%m%dT%H%M%SZ").replace(tzinfo=zone("UTC"))
-            return moment.astimezone(zone(time_zone)).replace(tzinfo=None), False
-        return datetime.strptime(digits, "%Y%m%dT%H%M%S"), False
-    except ValueError as error:
-        raise UnsupportedRecurrence(f"unreadable UNTIL {text!r}") from error
-
-
-def _wall_start(start: date | datetime, time_zone: str) -> datetime:
-    """The series start as a naive wall time in the event's zone (midnight for an all-day start)."""
-    if isinstance(start, datetime):
-        local = start.astimezone(zone(time_zone)) if start.tzinfo else start
-        return local.replace(tzinfo=None)
-    return datetime.combine(start, time())
-
-
-def rfc_occurrences(rule: str, start: date | datetime, time_zone: str, until: date) -> list[datetime]:
-    """RFC 5545 expansion by dateutil: the wall-clock starts (in `time_zone`) of every occurrence of `rule`
-    for a series starting at `start`, up to and including the day `until`."""
-    parts = parse_rrule(rule)
-    first = _wall_start(start, time_zone)
-    rule_until = _until_moment(parts["UNTIL"], time_zone)[0] if "UNTIL" in parts else None
-    expansion = rrulestr(_rfc_text(parts, rule_until), dtstart=first)
-    return list(expansion.between(first, datetime.combine(until, _LAST_SECOND), inc=True))
 
 
 def _days_with_ordinal(byday: str) -> tuple[list[str], int | None]:
@@ -118,9 +39,9 @@ def _days_with_ordinal(byday: str) -> tuple[list[str], int | None]:
     ordinals: list[int | None] = []
     for item in byday.split(","):
         code, number = item.strip()[-2:], item.strip()[:-2]
-        if code not in _DAY_BY_CODE or (number and not number.lstrip("+-").isdigit()):
+        if code not in DAY_BY_CODE or (number and not number.lstrip("+-").isdigit()):
             raise UnsupportedRecurrence(f"unknown BYDAY value {item!r}")
-        days.append(_DAY_BY_CODE[code])
+        days.append(DAY_BY_CODE[code])
         ordinals.append(int(number) if number else None)
     if len(set(days)) != len(days):
         raise UnsupportedRecurrence(f"BYDAY={byday}: a day named twice")
@@ -201,14 +122,14 @@ def rrule_to_graph(rule: str, start: date | datetime | None, time_zone: str) -> 
     if unsupported:
         raise UnsupportedRecurrence(f"RRULE parts Outlook cannot express: {', '.join(unsupported)}")
     if start is None and "DTSTART" in parts:
-        start = _until_moment(parts["DTSTART"].split("T")[0], time_zone)[0].date()
+        start = until_moment(parts["DTSTART"].split("T")[0], time_zone)[0].date()
     if start is None:
         raise UnsupportedRecurrence("no start date for the recurrence")
-    first = _wall_start(start, time_zone)
+    first = wall_start(start, time_zone)
     interval = _single_number(parts, "INTERVAL", 1, 99) or 1
     month = _single_number(parts, "BYMONTH", 1, 12)
     days, ordinal = _days_with_ordinal(parts["BYDAY"]) if "BYDAY" in parts else ([], None)
-    week_start = _DAY_BY_CODE.get(parts.get("WKST", _RFC_WEEK_START))
+    week_start = DAY_BY_CODE.get(parts.get("WKST", RFC_WEEK_START))
     if week_start is None:
         raise UnsupportedRecurrence(f"unknown WKST {parts['WKST']!r}")
     pattern: dict[str, Any] = {
@@ -267,7 +188,7 @@ def _graph_range(parts: Mapping[str, str], first: datetime, time_zone: str) -> d
         count = _single_number(parts, "COUNT", 1, 999)
         recurrence_range.update(type="numbered", numberOfOccurrences=count)
     elif "UNTIL" in parts:
-        until, _ = _until_moment(parts["UNTIL"], time_zone)
+        until, _ = until_moment(parts["UNTIL"], time_zone)
         # RFC 5545: UNTIL bounds the occurrence's start, so an UNTIL earlier in the day than the series'
         # start time excludes that day; Outlook's endDate includes its whole day (recurrencerange.md).
         last_day = until.date() if until.time() >= first.time() else until.date() - timedelta(days=1)
@@ -284,9 +205,9 @@ def graph_to_rrule(recurrence: Mapping[str, Any]) -> str:
     recurrence_range: Mapping[str, Any] = recurrence.get("range") or {}
     kind = pattern.get("type")
     days = [str(day).lower() for day in pattern.get("daysOfWeek") or []]
-    if any(day not in _CODE_BY_DAY for day in days):
+    if any(day not in CODE_BY_DAY for day in days):
         raise UnsupportedRecurrence(f"unknown daysOfWeek {days}")
-    codes = [_CODE_BY_DAY[day] for day in sorted(set(days), key=DAYS.index)]
+    codes = [CODE_BY_DAY[day] for day in sorted(set(days), key=DAYS.index)]
     parts: list[str] = []
     if kind == "daily":
         parts.append("FREQ=DAILY")
@@ -306,9 +227,9 @@ def graph_to_rrule(recurrence: Mapping[str, Any]) -> str:
     parts.insert(1, f"INTERVAL={int(pattern.get('interval') or 1)}")
     # recurrencepattern.md: firstDayOfWeek "Default is sunday"; RFC 5545's is Monday: always write it.
     week_start = str(pattern.get("firstDayOfWeek") or "sunday").lower()
-    if week_start not in _CODE_BY_DAY:
+    if week_start not in CODE_BY_DAY:
         raise UnsupportedRecurrence(f"unknown firstDayOfWeek {week_start!r}")
-    parts.append(f"WKST={_CODE_BY_DAY[week_start]}")
+    parts.append(f"WKST={CODE_BY_DAY[week_start]}")
     range_type = recurrence_range.get("type", "noEnd")
     if range_type == "numbered":
         parts.append(f"COUNT={int(recurrence_range['numberOfOccurrences'])}")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sync_core.domain.recurrence import DAYS, UnsupportedRecurrence, parse_rrule
+from sync_core.domain.recurrence import DAYS, UnsupportedRecurrence
+from sync_core.domain.rrule import parse_rrule
 from sync_core.domain.timezones import zone
 
 _CODES = tuple(day[:2].upper() for day in DAYS)  # MO, TU, ... SU: RFC 5545's weekday codes

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sync_core.engine.accounts import KINDS, connection_of
+from sync_core.engine.accounts import connection_of
 from sync_core.engine.admin_status import checked_connection
 from sync_core.engine.context import EngineContext
 from sync_core.engine.enablement import microsoft_ready
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.engine.repair import repair_available_at
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.synclog import LogType
@@ -51,7 +52,7 @@ async def kind_summary(ctx: EngineContext, key: ConnectionKey, kind: Kind) -> di
 async def me_view(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]:
     """The `/api/me` document for the signed-in user."""
     connection = await checked_connection(ctx, await connection_of(ctx, key))
-    kinds: dict[str, Any] = {kind: await kind_summary(ctx, key, kind) for kind in KINDS}
+    kinds: dict[str, Any] = {kind: await kind_summary(ctx, key, kind) for kind in KIND_NAMES}
     microsoft = {"email": connection.microsoft_email} if microsoft_ready(connection, ctx.settings) else None
     return {
         "user": {

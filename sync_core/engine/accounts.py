@@ -12,6 +12,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from sync_core.engine.context import EngineContext
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.engine.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
 from sync_core.graph.auth import app_credential
 from sync_core.graph.client import GraphClient
@@ -22,13 +23,11 @@ from sync_core.recruit.client import RecruitClient
 from sync_core.recruit.errors import RecruitError
 from sync_core.recruit.tokens import InMemoryTokenSource
 from sync_core.store.connections import Connection, ConnectionKey, RecruitToken
-from sync_core.store.syncstate import Kind
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SignInRefused"]
 
-KINDS: tuple[Kind, ...] = ("calendar", "contacts")
 HOME_PATH = "/api/ui"
 # Error codes an identity provider may send back that we repeat to our own page; anything else is generic.
 _KNOWN_CONSENT_ERRORS = frozenset(
@@ -137,7 +136,7 @@ async def finish_zoho_sign_in(
     )
     connection = await _with_microsoft_side(ctx, connection)
     connection = await ctx.connections.upsert(connection)
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         await ctx.syncstate.create_if_missing(key, kind)
     return SignedIn(connection=connection, next_path=str(payload.get("next") or HOME_PATH))
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from sync_core.engine import credits
 from sync_core.engine.account_views import kind_summary
-from sync_core.engine.accounts import KINDS, NotSignedIn
+from sync_core.engine.accounts import NotSignedIn
 from sync_core.engine.admin_status import require_administrator
 from sync_core.engine.context import EngineContext
 from sync_core.engine.enablement import request_disable
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.syncstate import Kind
 
@@ -47,7 +48,7 @@ async def org_overview(ctx: EngineContext, key: ConnectionKey) -> dict[str, Any]
     admin = await require_administrator(ctx, key)
     users: list[dict[str, Any]] = []
     async for connection in _org_connections(ctx, admin):
-        kinds: dict[str, Any] = {kind: await kind_summary(ctx, connection.key, kind) for kind in KINDS}
+        kinds: dict[str, Any] = {kind: await kind_summary(ctx, connection.key, kind) for kind in KIND_NAMES}
         users.append(
             {
                 "id": connection.user_id,

@@ -93,6 +93,7 @@ class CalendarKind(KindBase):
     container_deleted_message: str = (
         "The 'Zoho Recruit' calendar was deleted in Outlook, so sync was turned off. Enable to start again."
     )
+    container_noun: str = "calendar"
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
     container_calls = ContainerCalls(
         containers.find_or_create_calendar, containers.calendar_exists, containers.delete_calendar

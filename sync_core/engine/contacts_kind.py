@@ -120,6 +120,7 @@ class ContactsKind(KindBase):
         "The 'Zoho Recruit Contacts' folder was deleted in Outlook, so sync was turned off. "
         "Enable to start again."
     )
+    container_noun: str = "contact folder"
     write_groups: ClassVar[tuple[frozenset[str], ...]] = WRITE_GROUPS
     # A write merges into the contact as it is now: unmapped e-mail entries, phones, display names and
     # address parts survive (issue 14).

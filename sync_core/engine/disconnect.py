@@ -11,9 +11,10 @@ import logging
 
 import httpx
 
-from sync_core.engine.accounts import KINDS, NotSignedIn, connection_of
+from sync_core.engine.accounts import NotSignedIn, connection_of
 from sync_core.engine.context import EngineContext
 from sync_core.engine.enablement import request_disable
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.recruit import oauth as recruit_oauth
 from sync_core.recruit.errors import RecruitError
 from sync_core.store.connections import ConnectionKey
@@ -31,7 +32,7 @@ async def request_disconnect(ctx: EngineContext, key: ConnectionKey) -> str:
         return "disconnected"
     if not connection.disconnecting:
         await ctx.connections.upsert(connection.model_copy(update={"disconnecting": True}))
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         await request_disable(ctx, key, kind)
     return "disconnected" if await finish_disconnect(ctx, key) else "disconnecting"
 
@@ -44,7 +45,7 @@ async def finish_disconnect(ctx: EngineContext, key: ConnectionKey) -> bool:
         return True
     if not connection.disconnecting:
         return False
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         state = await ctx.syncstate.get(key, kind)
         if state is not None and state.status != "disabled":
             return False
@@ -65,7 +66,7 @@ async def finish_disconnect(ctx: EngineContext, key: ConnectionKey) -> bool:
     # and needing User.ReadWrite.All. Deleting our only copy (the MSAL cache, in the connection row) ends our
     # access; the consent stays listed until the user removes it (myapps.microsoft.com, or "Apps with access"
     # at account.microsoft.com for a personal account): the Manage page and README say how.
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         if await ctx.syncstate.get(key, kind) is not None:
             await ctx.syncstate.delete(key, kind)
     await ctx.connections.delete(key)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sync_core.config import Settings
 from sync_core.engine.accounts import connection_of, consent_error_code
 from sync_core.engine.context import EngineContext
+from sync_core.engine.registry import UnknownKind, parse_kind
 from sync_core.engine.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
 from sync_core.graph.auth import finish_consent, start_consent
 from sync_core.graph.errors import ConsentError
@@ -93,7 +94,13 @@ async def finish_microsoft_consent(
 ) -> Kind:
     """Redeems the Microsoft callback for the signed-in user, stores the token cache and starts the enable."""
     payload = await take_state(ctx, query_params.get("state"), "microsoft", binding, connection=str(key))
-    kind: Kind = "contacts" if payload.get("kind") == "contacts" else "calendar"
+    try:
+        kind = parse_kind(payload.get("kind"))
+    except UnknownKind as error:
+        log.warning("%s: Microsoft sign-in state names no sync kind: %s", key, error)
+        raise SignInRefused(
+            "invalid_state", "The Microsoft sign-in flow names no known sync. Please start again."
+        ) from error
     flow = payload.get("flow")
     if not isinstance(flow, dict) or not flow.get("code_verifier"):
         raise SignInRefused("invalid_state", "The Microsoft sign-in flow is incomplete. Please start again.")

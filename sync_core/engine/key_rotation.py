@@ -9,10 +9,11 @@ import logging
 from dataclasses import dataclass, field
 
 from sync_core.engine.context import EngineContext
+from sync_core.engine.registry import UnknownKind, parse_kind
 from sync_core.store import keys
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.rotation import find_stale_rows
-from sync_core.store.syncstate import Kind, SyncState
+from sync_core.store.syncstate import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,14 @@ async def reencrypt_secrets(ctx: EngineContext) -> RotationReport:
         if key is not None:
             resealed += await ctx.connections.reseal(key)
     for partition, row in stale.rows.get("syncstate", []):
-        kind: Kind | None = "calendar" if row == "calendar" else "contacts" if row == "contacts" else None
-        if kind is not None:
-            await ctx.syncstate.modify(ConnectionKey.parse(keys.unescape(partition)), kind, _rewrite)
-            resealed += 1
+        try:
+            kind = parse_kind(row)
+        except UnknownKind as error:
+            # Not a row this app writes: left as it is, so it stays counted in `remaining` below.
+            log.error("key rotation: syncstate row %r of %r not resealed: %s", row, partition, error)
+            continue
+        await ctx.syncstate.modify(ConnectionKey.parse(keys.unescape(partition)), kind, _rewrite)
+        resealed += 1
     after = await find_stale_rows(ctx.storage, ctx.secrets)
     report = RotationReport(ctx.secrets.current_key_id, resealed, after.total, dict(after.old_keys))
     log.info(

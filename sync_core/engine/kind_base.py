@@ -47,6 +47,7 @@ class KindBase:
     recruit_modules: tuple[str, ...]
     watch_events: tuple[str, ...]
     container_deleted_message: str
+    container_noun: str
     write_groups: ClassVar[tuple[frozenset[str], ...]] = ()
     container_calls: ClassVar[ContainerCalls]
     # Properties of a Graph item an update must read first, to merge into it (`to_graph_update`); empty: the

@@ -47,6 +47,7 @@ class SyncKind(Protocol):
     recruit_modules: tuple[str, ...]  # every module that syncs, e.g. ("Events", "Interviews")
     watch_events: tuple[str, ...]  # Recruit watch channel events, e.g. ("Events.all", "Interviews.all")
     container_deleted_message: str  # what the Manage page says when the user deleted the container
+    container_noun: str  # what the user calls the container in a sentence, e.g. "contact folder"
     update_reads: ClassVar[
         tuple[str, ...]
     ]  # item properties an update reads first to merge into (empty: none)

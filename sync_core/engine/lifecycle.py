@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 CONTAINER_DELETED = "container_deleted"
 USER_DISABLED = "user"
-KEPT_NOUN = {"calendar": "calendar", "contacts": "contact folder"}
 # How long teardown waits for a running pass to let go of the lease before deleting the links anyway.
 TEARDOWN_LEASE_WAIT_SECONDS = 60.0
 # A teardown queues a check this long after it starts; a teardown a crash left unfinished resumes then.
@@ -214,7 +213,7 @@ async def teardown(
         # A container we did not create (adopted by name before containers were tagged) is never deleted.
         name = kind.container_name(ctx.settings)
         message = (
-            f"Sync disabled. The {name!r} {KEPT_NOUN[kind_name]} was not created by this app, so it was left "
+            f"Sync disabled. The {name!r} {kind.container_noun} was not created by this app, so it was left "
             f"in place; only the {kept.items_removed} items this app added were removed from it."
         )
         log.warning(

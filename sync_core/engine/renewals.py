@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sync_core.engine import credits
 from sync_core.engine.context import EngineContext
 from sync_core.engine.kinds import SyncKind, window_slid
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
 from sync_core.store.connections import Connection
 from sync_core.store.queues import SyncRequest
@@ -22,7 +23,6 @@ from sync_core.store.syncstate import Kind, SyncState
 
 log = logging.getLogger(__name__)
 
-KINDS: tuple[Kind, ...] = ("calendar", "contacts")
 RENEWING_STATUSES = frozenset({"active", "initial_sync"})
 # How often a window resync may be queued; Recruit sweeps follow RECRUIT_SWEEP_MINUTES (engine/credits.py).
 SWEEP_INTERVAL = timedelta(hours=6)
@@ -125,7 +125,7 @@ async def renew_connection(
     ctx: EngineContext, connection: Connection, kind_for: KindFor, report: RenewalReport
 ) -> None:
     """One connection's share of the round; failures are logged per kind and counted, never raised."""
-    for name in KINDS:
+    for name in KIND_NAMES:
         try:
             state = await ctx.syncstate.get(connection.key, name)
             if state is None or state.status not in RENEWING_STATUSES:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from azure.core.exceptions import ResourceNotFoundError
 
@@ -50,35 +52,46 @@ def _parse_expiry(value: object, fallback: datetime) -> datetime:
         return fallback
 
 
+async def _kept_alive(
+    ctx: EngineContext,
+    state: SyncState,
+    expires: datetime | None,
+    keep: bool,
+    renew: Callable[[datetime], Awaitable[SyncState | None]],
+    replace: Callable[[datetime], Awaitable[SyncState]],
+) -> SyncState:
+    """`state` when the watch it holds may be kept (`keep`) and expires past the renewal margin; else renewed
+    while not yet expired (and still known to the service); else replaced by a new one."""
+    now = ctx.clock()
+    if keep:
+        if _needs_nothing(expires, now, ctx):
+            return state
+        if expires is not None and expires > now:
+            renewed = await renew(now)
+            if renewed is not None:
+                return renewed
+    return await replace(now)
+
+
+async def _store_renewal(
+    ctx: EngineContext, state: SyncState, id_field: str, renewed: dict[str, object]
+) -> SyncState | None:
+    """`state` with the `renewed` fields, unless its watch (named by `id_field`) was replaced meanwhile: the
+    replacement is newer than our renewal."""
+    watch_id = getattr(state, id_field)
+
+    def store(current: SyncState) -> SyncState | None:
+        return current.model_copy(update=renewed) if getattr(current, id_field) == watch_id else None
+
+    return await ctx.syncstate.modify(state.connection, state.kind, store)
+
+
 async def _drop_route(ctx: EngineContext, source: RouteSource, route_id: str) -> None:
     with contextlib.suppress(ResourceNotFoundError):
         await ctx.routes.delete(source, route_id)
 
 
 # --- Graph subscriptions ---
-
-
-async def ensure_graph_subscription(
-    ctx: EngineContext, connection: Connection, kind: SyncKind, graph: GraphClient, *, force_new: bool = False
-) -> SyncState:
-    """The state with a subscription on the kind's container that lives past the renewal margin.
-
-    `force_new` replaces whatever exists (after `subscriptionRemoved`, or to reauthorize).
-    """
-    key = connection.key
-    state = await ctx.syncstate.create_if_missing(key, kind.name)
-    if not state.container_id:
-        raise ValueError(f"{key} {kind.name}: no container to subscribe to")
-    now = ctx.clock()
-    has_live = bool(state.subscription_id and state.subscription_client_state)
-    if has_live and not force_new:
-        if _needs_nothing(state.subscription_expires, now, ctx):
-            return state
-        if state.subscription_expires is not None and state.subscription_expires > now:
-            renewed = await _renew_graph(ctx, state, graph, now)
-            if renewed is not None:
-                return renewed
-    return await _replace_graph(ctx, connection, kind, graph, state, now)
 
 
 async def _renew_graph(
@@ -91,14 +104,7 @@ async def _renew_graph(
     except ItemNotFound:
         return None
     expires = _parse_expiry(answer.get("expirationDateTime"), wanted)
-    subscription_id = state.subscription_id
-
-    def store(current: SyncState) -> SyncState | None:
-        if current.subscription_id != subscription_id:
-            return None  # replaced meanwhile: the replacement is newer than our renewal
-        return current.model_copy(update={"subscription_expires": expires})
-
-    return await ctx.syncstate.modify(state.connection, state.kind, store)
+    return await _store_renewal(ctx, state, "subscription_id", {"subscription_expires": expires})
 
 
 async def _replace_graph(
@@ -143,6 +149,23 @@ async def _replace_graph(
     return await ctx.syncstate.modify(connection.key, kind.name, store)
 
 
+async def ensure_graph_subscription(
+    ctx: EngineContext, connection: Connection, kind: SyncKind, graph: GraphClient, *, force_new: bool = False
+) -> SyncState:
+    """The state with a subscription on the kind's container that lives past the renewal margin.
+
+    `force_new` replaces whatever exists (after `subscriptionRemoved`, or to reauthorize).
+    """
+    key = connection.key
+    state = await ctx.syncstate.create_if_missing(key, kind.name)
+    if not state.container_id:
+        raise ValueError(f"{key} {kind.name}: no container to subscribe to")
+    keep = bool(state.subscription_id and state.subscription_client_state) and not force_new
+    renew = partial(_renew_graph, ctx, state, graph)
+    replace = partial(_replace_graph, ctx, connection, kind, graph, state)
+    return await _kept_alive(ctx, state, state.subscription_expires, keep, renew, replace)
+
+
 async def _delete_graph(ctx: EngineContext, graph: GraphClient, subscription_id: str) -> None:
     """Best effort: a subscription we cannot delete expires by itself and its route is gone already."""
     await _drop_route(ctx, "graph", subscription_id)
@@ -182,29 +205,6 @@ def _channel_expiry(ctx: EngineContext, now: datetime) -> datetime:
     return now + timedelta(hours=ctx.settings.channel_lifetime_hours) - CLOCK_MARGIN
 
 
-async def ensure_recruit_channel(
-    ctx: EngineContext,
-    connection: Connection,
-    kind: SyncKind,
-    recruit: RecruitClient,
-    *,
-    force_new: bool = False,
-) -> SyncState:
-    """The state with a watch channel on the kind's modules that lives past the renewal margin."""
-    key = connection.key
-    state = await ctx.syncstate.create_if_missing(key, kind.name)
-    now = ctx.clock()
-    has_live = bool(state.channel_id and state.channel_token)
-    if has_live and not force_new:
-        if _needs_nothing(state.channel_expires, now, ctx):
-            return state
-        if state.channel_expires is not None and state.channel_expires > now:
-            renewed = await _renew_channel(ctx, state, recruit, now)
-            if renewed is not None:
-                return renewed
-    return await _replace_channel(ctx, connection, kind, recruit, state, now)
-
-
 async def _renew_channel(
     ctx: EngineContext, state: SyncState, recruit: RecruitClient, now: datetime
 ) -> SyncState | None:
@@ -219,15 +219,9 @@ async def _renew_channel(
         # refusal is answered by opening a new channel, which is always valid.
         log.info("channel %s not renewed (%s): opening a new one", state.channel_id, error.code)
         return None
-    expires = granted.channel_expiry or wanted
-    channel_id = state.channel_id
-
-    def store(current: SyncState) -> SyncState | None:
-        if current.channel_id != channel_id:
-            return None
-        return current.model_copy(update={"channel_expires": expires})
-
-    return await ctx.syncstate.modify(state.connection, state.kind, store)
+    return await _store_renewal(
+        ctx, state, "channel_id", {"channel_expires": granted.channel_expiry or wanted}
+    )
 
 
 async def _replace_channel(
@@ -255,6 +249,22 @@ async def _replace_channel(
 
     log.info("recruit channel %s for %s %s until %s", channel_id, connection.key, kind.name, expires)
     return await ctx.syncstate.modify(connection.key, kind.name, store)
+
+
+async def ensure_recruit_channel(
+    ctx: EngineContext,
+    connection: Connection,
+    kind: SyncKind,
+    recruit: RecruitClient,
+    *,
+    force_new: bool = False,
+) -> SyncState:
+    """The state with a watch channel on the kind's modules that lives past the renewal margin."""
+    state = await ctx.syncstate.create_if_missing(connection.key, kind.name)
+    keep = bool(state.channel_id and state.channel_token) and not force_new
+    renew = partial(_renew_channel, ctx, state, recruit)
+    replace = partial(_replace_channel, ctx, connection, kind, recruit, state)
+    return await _kept_alive(ctx, state, state.channel_expires, keep, renew, replace)
 
 
 async def _delete_channel(ctx: EngineContext, recruit: RecruitClient, channel_id: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from sync_core.domain.items import FieldValues
 from sync_core.engine.scope import PassScope
-from sync_core.store.synclog import LogEntry
+from sync_core.store.synclog import LogEntry, LogLevel, LogType
 
 PASS_COUNTS = (
     "graph_created",
@@ -34,46 +34,38 @@ def title_of(scope: PassScope, fields: FieldValues | None) -> str:
         return ""
 
 
+def _entry(
+    scope: PassScope, entry_type: LogType, title: str, message: str, level: LogLevel = "info"
+) -> LogEntry:
+    return LogEntry(
+        kind=scope.kind.name, level=level, type=entry_type, title=title, message=message, at=scope.ctx.clock()
+    )
+
+
 def failure_entry(scope: PassScope, title: str, reason: str, permanent: bool = False) -> LogEntry:
     """An item not written: retried later, or (`permanent`) not until it is changed (`failed_items.py`)."""
     then = "not retried until the item is changed" if permanent else "will retry"
-    return LogEntry(
-        kind=scope.kind.name,
-        level="warning",
-        type="failure",
-        title=title,
-        message=f"{reason}; {then}",
-        at=scope.ctx.clock(),
-    )
+    return _entry(scope, "failure", title, f"{reason}; {then}", level="warning")
 
 
 def unreadable_entry(scope: PassScope, title: str, reason: str) -> LogEntry:
     """An Outlook item the pass could not read (e.g. a time zone nobody knows): left as it is, not synced."""
-    return LogEntry(
-        kind=scope.kind.name,
-        level="warning",
-        type="failure",
-        title=title,
-        message=f"{reason}; not synced until it is edited in Outlook",
-        at=scope.ctx.clock(),
+    return _entry(
+        scope, "failure", title, f"{reason}; not synced until it is edited in Outlook", level="warning"
     )
 
 
 def note_entry(scope: PassScope, title: str, notes: Sequence[str]) -> LogEntry:
     """The item was written, with something the user should know (a truncation, a client not found)."""
-    return LogEntry(
-        kind=scope.kind.name, type="info", title=title, message="; ".join(notes), at=scope.ctx.clock()
-    )
+    return _entry(scope, "info", title, "; ".join(notes))
 
 
 def conflict_entry(scope: PassScope, subject: str, reason: str) -> LogEntry:
-    return LogEntry(
-        kind=scope.kind.name, type="conflict", title=subject, message=reason, at=scope.ctx.clock()
-    )
+    return _entry(scope, "conflict", subject, reason)
 
 
 def unlink_entry(scope: PassScope, title: str, message: str) -> LogEntry:
-    return LogEntry(kind=scope.kind.name, type="unlink", title=title, message=message, at=scope.ctx.clock())
+    return _entry(scope, "unlink", title, message)
 
 
 def pass_entry(scope: PassScope, counts: Mapping[str, int]) -> LogEntry | None:

@@ -1,9 +1,10 @@
-"""The `/v1.0` mailbox resources: events and contacts (list, create, get, update, delete), both deltas, and
-the routing of every mailbox route in its `/me/...` and `/users/{id | userPrincipalName}/...` forms.
+"""The `/v1.0` mailbox resources: events and contacts (list, create, get, update, delete), contacts delta
+(calendarView delta is series_api.py's), and the routing of every mailbox route in its `/me/...` and
+`/users/{id | userPrincipalName}/...` forms.
 
 Sources: api/user-list-events.md, api/user-post-events.md, api/event-get.md, api/event-update.md,
 api/event-delete.md, api/user-list-contacts.md, api/user-post-contacts.md, api/contact-get.md,
-api/contact-update.md, api/contact-delete.md, api/event-delta.md, api/contact-delta.md (which also serves
+api/contact-update.md, api/contact-delete.md, api/contact-delta.md (which also serves
 `/me/contacts/delta` for the default folder). Events are rendered by preferences.render_event.
 """
 
@@ -28,7 +29,6 @@ from .photos import PhotosApi
 from .preferences import preferences, render_event
 from .respond import read_json, respond
 from .store import CALENDAR, CONTACTS, Container, Item, Mailbox, Store
-from .timezones import to_utc
 
 
 @dataclass(frozen=True)
@@ -149,19 +149,18 @@ class MailboxApi:
 
     # --- delta ---
 
-    async def delta(self, request: Request, kind: str) -> Response:
-        mailbox = self.access.check(request, kind, write=False)
-        container = self._container(request, mailbox, kind)
+    async def contacts_delta(self, request: Request) -> Response:
+        """api/contact-delta.md: a folder's (or the default folder's) contacts, `$select` the only option.
+
+        The calendar's delta is calendarView delta, served with its series by series_api.py."""
+        mailbox = self.access.check(request, CONTACTS, write=False)
+        container = self._container(request, mailbox, CONTACTS)
         params = request.query_params
-        if kind == CALENDAR and any(p in params for p in ("$select", "$expand", "$filter")):
-            raise bad_request(
-                "calendarView delta does not support $select, $expand or $filter.", "BadRequest"
-            )
-        if kind == CONTACTS and any(p in params for p in ("$expand", "$filter")):
+        if any(p in params for p in ("$expand", "$filter")):
             raise bad_request("contacts delta supports only $select.", "BadRequest")
         prefs = preferences(request)
         page_size = prefs.max_page_size or DEFAULT_PAGE_SIZE
-        select = Query(params).select if kind == CONTACTS else None
+        select = Query(params).select
 
         def render(item: Item) -> dict[str, Any]:
             return apply_select(self.render(request, mailbox, container, item, []), select)
@@ -172,26 +171,11 @@ class MailboxApi:
             previous = self.deltas.resume(params["$deltatoken"], mailbox, container)
             cursor = self.deltas.follow_delta(previous, container, self.store.seq, render)
         else:
-            window = None
-            if kind == CALENDAR:
-                try:
-                    start = to_utc(params["startDateTime"], "UTC")
-                    end = to_utc(params["endDateTime"], "UTC")
-                except (KeyError, ValueError) as exc:
-                    raise bad_request(
-                        "startDateTime and endDateTime are required.", "ErrorInvalidParameter"
-                    ) from exc
-                window = (start, end)
-            cursor = self.deltas.start(mailbox, container, window, select, self.store.seq, render)
-        link_base = str(request.url.replace(query=""))
-        if kind == CALENDAR:
-            applied = prefs.applied(paged=True)
-        else:
-            applied = {"Preference-Applied": f"odata.maxpagesize={page_size}"} if prefs.max_page_size else {}
-        # api/event-delta.md and api/contact-delta.md responses: "$metadata#Collection(event)" / "(contact)".
-        entity = "event" if kind == CALENDAR else "contact"
-        body = {"@odata.context": f"{metadata_root(request)}#Collection({entity})"}
-        body |= self.deltas.page(cursor, page_size, link_base)
+            cursor = self.deltas.start(mailbox, container, None, select, self.store.seq, render)
+        applied = {"Preference-Applied": f"odata.maxpagesize={page_size}"} if prefs.max_page_size else {}
+        # api/contact-delta.md's response: "$metadata#Collection(contact)".
+        body = {"@odata.context": f"{metadata_root(request)}#Collection(contact)"}
+        body |= self.deltas.page(cursor, page_size, str(request.url.replace(query="")))
         return JSONResponse(body, headers=applied or None)
 
     # --- routing ---
@@ -206,19 +190,17 @@ class MailboxApi:
                     "/calendar/events/{item_id}",
                     "/events/{item_id}",
                 ],
-                ["/calendars/{calendar_id}/calendarView/delta"],
             ),
             CONTACTS: (
                 ["/contactFolders/{folder_id}/contacts", "/contacts"],
                 ["/contactFolders/{folder_id}/contacts/{item_id}", "/contacts/{item_id}"],
-                ["/contactFolders/{folder_id}/contacts/delta", "/contacts/delta"],
             ),
         }
-        for kind, (collections, members, delta_paths) in item_paths.items():
-            for delta_path in delta_paths:
-                # The SDK calls the function form `delta()`; Graph accepts both.
-                table.append((delta_path, "GET", self._bind(self.delta, kind)))
-                table.append((delta_path + "()", "GET", self._bind(self.delta, kind)))
+        for delta_path in ["/contactFolders/{folder_id}/contacts/delta", "/contacts/delta"]:
+            # The SDK calls the function form `delta()`; Graph accepts both.
+            table.append((delta_path, "GET", self.contacts_delta))
+            table.append((delta_path + "()", "GET", self.contacts_delta))
+        for kind, (collections, members) in item_paths.items():
             for path in collections:
                 table.append((path, "GET", self._bind(self.list_items, kind)))
                 table.append((path, "POST", self._bind(self.create_item, kind)))

@@ -27,70 +27,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..json_shape import ShapeCheck as JsonShapeCheck
+
 REQUIRED_ANNOTATIONS = {"@odata.context", "@odata.etag", "@odata.nextLink", "@odata.deltaLink", "@removed"}
 IGNORED_HEADERS = {"content-type", "content-length"}
 
 
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _optional_annotation(name: str) -> bool:
-    return "@" in name and name not in REQUIRED_ANNOTATIONS
-
-
-class ShapeCheck:
-    """Collects every difference between an example body and ours, as readable lines."""
+class ShapeCheck(JsonShapeCheck):
+    """The shared comparison with Graph's variability: optional control information (4) and `$select` (3)."""
 
     def __init__(
         self, selected: Iterable[str] | None = None, opaque: Iterable[str] = (), skipped: Iterable[str] = ()
     ) -> None:
+        super().__init__(opaque, skipped)
         self.selected = {s.lower() for s in selected} if selected is not None else None
-        self.opaque = set(opaque)
-        self.skipped = set(skipped)
-        self.problems: list[str] = []
 
-    def _problem(self, text: str) -> None:
-        if text not in self.problems:  # every element of an array reports the same gap once
-            self.problems.append(text)
-
-    def compare(self, example: Any, ours: Any, path: str = "$", entity_level: bool = False) -> None:
-        if example is None or path in self.skipped:
-            return
-        if json_type(example) != json_type(ours):
-            self._problem(f"{path}: the example has a {json_type(example)}, ours is {json_type(ours)}")
-            return
-        if path in self.opaque:
-            return
-        if isinstance(example, dict):
-            self._compare_object(example, ours, path, entity_level)
-        elif isinstance(example, list) and example:
-            if not ours:
-                self._problem(f"{path}: the example shows items, ours is empty")
-            for item in ours:
-                self.compare(example[0], item, f"{path}[]", entity_level=path == "$.value")
-
-    def _compare_object(self, example: dict[str, Any], ours: dict[str, Any], path: str, entity: bool) -> None:
+    def leaves_out(self, name: str, path: str, example: dict[str, Any], entity_level: bool) -> bool:
+        if "@" in name and name not in REQUIRED_ANNOTATIONS:
+            return True
         top = path == "$" and "value" not in example
-        for name, value in example.items():
-            if _optional_annotation(name):
-                continue
-            if (top or entity) and self.selected is not None and not self._selected(name):
-                continue
-            if name not in ours:
-                self._problem(f"{path}.{name}: missing")
-                continue
-            self.compare(value, ours[name], f"{path}.{name}")
+        return (top or entity_level) and self.selected is not None and not self._selected(name)
 
     def _selected(self, name: str) -> bool:
         assert self.selected is not None

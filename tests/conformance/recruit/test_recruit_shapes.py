@@ -82,7 +82,7 @@ def test_the_comparison_catches_a_missing_property_and_a_wrong_type() -> None:
     documented = {"data": [{"id": "1", "n": 1}], "info": {"more_records": True}}
     answered = {"data": [{"id": 1}], "info": {"more_records": "no"}}
     assert mismatches(documented, answered) == [
-        "$.data[].id: number, documented string",
+        "$.data[].id: the example has a string, ours is number",
         "$.data[].n: missing",
-        "$.info.more_records: string, documented boolean",
+        "$.info.more_records: the example has a boolean, ours is string",
     ]

@@ -19,21 +19,9 @@ from sync_core.graph.client import GraphClient
 from sync_core.recruit import RecruitClient
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator
+from tests.fixtures.tokens import StaticTokens
 
 ALICE = "alice@contoso.example"
-
-
-class EmulatorToken:
-    """A TokenSource holding one emulator-issued access token (valid for the whole test)."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    async def access_token(self) -> str:
-        return self.token
-
-    async def refreshed(self) -> str:
-        return self.token
 
 
 @dataclass
@@ -75,7 +63,7 @@ async def alice(graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> AsyncIt
     graph_client = GraphClient(
         app_credential(graph.user(ALICE)["tenant_id"], settings), settings, backoff_seconds=0.05
     )
-    recruit_client = RecruitClient(recruit.api_base, EmulatorToken(recruit.token_for(ALICE)))
+    recruit_client = RecruitClient(recruit.api_base, StaticTokens(recruit.token_for(ALICE)))
     try:
         me = await recruit_client.current_user()
         mailbox = str(graph.user(ALICE)["id"])

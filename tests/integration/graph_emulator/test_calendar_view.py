@@ -5,10 +5,12 @@ exception, DELETE as a cancellation), the calendarView delta without masters, no
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 
@@ -34,6 +36,22 @@ async def _series(client: httpx.AsyncClient, calendar_id: str, **extra: Any) -> 
     return answer
 
 
+@dataclass(frozen=True)
+class Series:
+    """Alice's own calendar holding one weekly series: four Mondays of December 2026, 09:00."""
+
+    client: httpx.AsyncClient
+    calendar_id: str
+    master: dict[str, Any]
+
+
+@pytest.fixture
+async def series(client_for: Clients) -> Series:
+    alice = client_for(ALICE)
+    calendar_id = await _calendar(alice)
+    return Series(alice, calendar_id, await _series(alice, calendar_id))
+
+
 async def _view(client: httpx.AsyncClient, calendar_id: str, **params: str) -> list[dict[str, Any]]:
     answer = await client.get(f"/me/calendars/{calendar_id}/calendarView", params=DECEMBER | params)
     assert answer.status_code == 200, answer.text
@@ -42,11 +60,9 @@ async def _view(client: httpx.AsyncClient, calendar_id: str, **params: str) -> l
 
 
 async def test_calendar_view_expands_a_series_into_occurrences_and_never_shows_the_master(
-    client_for: Clients,
+    series: Series,
 ) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     single = (await alice.post(f"/me/calendars/{calendar_id}/events", json=event_body("One-off"))).json()
 
     shown = await _view(alice, calendar_id)
@@ -113,10 +129,8 @@ async def test_calendar_view_pages_with_top_and_next_link(client_for: Clients) -
     ]
 
 
-async def test_instances_lists_a_masters_occurrences_in_the_window(client_for: Clients) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+async def test_instances_lists_a_masters_occurrences_in_the_window(series: Series) -> None:
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     window = {"startDateTime": "2026-12-10T00:00:00Z", "endDateTime": "2026-12-22T00:00:00Z"}
     answer = await alice.get(f"/me/events/{master['id']}/instances", params=window)
     assert answer.status_code == 200
@@ -140,10 +154,8 @@ async def test_an_occurrence_id_can_be_read_like_any_event(client_for: Clients) 
     assert {k: v for k, v in in_calendar.json().items() if k != "@odata.context"} == occurrence
 
 
-async def test_patching_an_occurrence_makes_an_exception_of_it_only(client_for: Clients) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+async def test_patching_an_occurrence_makes_an_exception_of_it_only(series: Series) -> None:
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     second = (await _view(alice, calendar_id))[1]
     moved = {"dateTime": "2026-12-15T11:00:00", "timeZone": "UTC"}
     patched = await alice.patch(
@@ -192,11 +204,9 @@ async def test_deleting_an_occurrence_cancels_it_and_only_it(client_for: Clients
 
 
 async def test_changing_the_recurrence_regenerates_occurrences_and_drops_exceptions(
-    client_for: Clients,
+    series: Series,
 ) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     before = await _view(alice, calendar_id)
     await alice.patch(f"/me/events/{before[0]['id']}", json={"subject": "Special"})
     await alice.delete(f"/me/events/{before[1]['id']}")
@@ -245,11 +255,9 @@ async def _delta_round(client: httpx.AsyncClient, url: str, params: dict[str, st
 
 
 async def test_calendar_view_delta_gives_occurrences_then_exceptions_and_removals_never_the_master(
-    client_for: Clients,
+    series: Series,
 ) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     single = (await alice.post(f"/me/calendars/{calendar_id}/events", json=event_body("One-off"))).json()
     url = f"/me/calendars/{calendar_id}/calendarView/delta"
 
@@ -274,11 +282,9 @@ async def test_calendar_view_delta_gives_occurrences_then_exceptions_and_removal
 
 
 async def test_calendar_view_delta_reports_every_occurrence_when_the_master_changes(
-    client_for: Clients,
+    series: Series,
 ) -> None:
-    alice = client_for(ALICE)
-    calendar_id = await _calendar(alice)
-    master = await _series(alice, calendar_id)
+    alice, calendar_id, master = series.client, series.calendar_id, series.master
     url = f"/me/calendars/{calendar_id}/calendarView/delta"
     _, delta_link = await _delta_round(alice, url, DECEMBER)
     await alice.patch(f"/me/events/{master['id']}", json={"subject": "Renamed sync"})

@@ -15,8 +15,8 @@ import pytest
 from azure.storage.queue.aio import QueueClient
 
 from sync_core.config import Settings
-from sync_core.engine.accounts import KINDS
 from sync_core.engine.context import EngineContext
+from sync_core.engine.registry import KIND_NAMES
 from sync_core.functions import session as sessions
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import LifecycleRequest, parse_lifecycle_request
@@ -49,7 +49,7 @@ async def product(stack: Stack, graph: Any, recruit: Any) -> AsyncIterator[Engin
         key = key_of(email)
         if await ctx.connections.get(key) is not None:
             await ctx.connections.delete(key)
-        for kind in KINDS:
+        for kind in KIND_NAMES:
             if await ctx.syncstate.get(key, kind) is not None:
                 await ctx.syncstate.delete(key, kind)
     await (await ctx.storage.queue(ctx.settings.queue_lifecycle)).clear_messages()

@@ -16,14 +16,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from local.emulators.graph.recurrence import expand
-from sync_core.domain.recurrence import (
-    DAYS,
-    UnsupportedRecurrence,
-    graph_to_rrule,
-    rfc_occurrences,
-    rrule_to_graph,
-)
+from sync_core.domain.recurrence import UnsupportedRecurrence, graph_to_rrule, rrule_to_graph
+from sync_core.domain.rrule import rfc_occurrences
 from sync_core.domain.timezones import to_windows, zone
+
+from .recurrence_strategies import graph_patterns
 
 ZONES = ["Asia/Kolkata", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Pacific/Auckland", "UTC"]
 CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -127,27 +124,7 @@ def test_an_rrule_that_maps_has_the_same_occurrences_in_outlook(
     assert _outlook_walls(recurrence, start, zone_name) == _rfc_walls(full_rule, start, zone_name), recurrence
 
 
-indexes = st.sampled_from(["first", "second", "third", "fourth", "last"])
-day_names = st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True)
-patterns = st.one_of(
-    st.fixed_dictionaries({"type": st.just("daily")}),
-    st.fixed_dictionaries(
-        {"type": st.just("weekly"), "daysOfWeek": day_names, "firstDayOfWeek": st.sampled_from(DAYS)}
-    ),
-    st.fixed_dictionaries({"type": st.just("absoluteMonthly"), "dayOfMonth": st.integers(1, 31)}),
-    st.fixed_dictionaries({"type": st.just("relativeMonthly"), "daysOfWeek": day_names, "index": indexes}),
-    st.fixed_dictionaries(
-        {"type": st.just("absoluteYearly"), "month": st.integers(1, 12), "dayOfMonth": st.integers(1, 31)}
-    ),
-    st.fixed_dictionaries(
-        {
-            "type": st.just("relativeYearly"),
-            "month": st.integers(1, 12),
-            "daysOfWeek": day_names,
-            "index": indexes,
-        }
-    ),
-)
+patterns = graph_patterns()
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,5 +1,6 @@
 """What each kind tells the shared engine: its delta window and when it has slid, which ids a round shows,
-which linked items a fresh round must list, its initial cap and the container-deleted message."""
+which linked items a fresh round must list, its initial cap, the container-deleted message and the noun for
+its container; and which kinds the registry knows."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sync_core.config import Settings
 from sync_core.engine.calendar_kind import CalendarKind
 from sync_core.engine.contacts_kind import ContactsKind
 from sync_core.engine.kinds import WINDOW_SLIDE, SyncKind, window_slid
-from sync_core.engine.registry import kind_for
+from sync_core.engine.registry import KIND_NAMES, UnknownKind, kind_for, parse_kind
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(delta_window_past_days=365, delta_window_future_days=730)
@@ -71,3 +72,21 @@ def test_each_kind_names_its_own_container_when_it_was_deleted(name: str, contai
     kind: SyncKind = kind_for(name, SETTINGS)
     assert kind.name == name
     assert f"{container} was deleted in Outlook" in kind.container_deleted_message
+
+
+@pytest.mark.parametrize(("name", "noun"), [("calendar", "calendar"), ("contacts", "contact folder")])
+def test_each_kind_says_what_its_container_is_called(name: str, noun: str) -> None:
+    assert kind_for(name, SETTINGS).container_noun == noun
+
+
+def test_the_registry_lists_every_kind_once_and_each_builds() -> None:
+    assert sorted(KIND_NAMES) == ["calendar", "contacts"]
+    assert [kind_for(name, SETTINGS).name for name in KIND_NAMES] == list(KIND_NAMES)
+
+
+@pytest.mark.parametrize("name", ["Calendar", "", None, "events", 1])
+def test_an_unknown_kind_name_is_refused_never_taken_for_the_calendar(name: object) -> None:
+    with pytest.raises(UnknownKind, match="unknown sync kind"):
+        parse_kind(name)
+    with pytest.raises(ValueError, match="expected one of calendar, contacts"):
+        kind_for(str(name), SETTINGS)
