@@ -18,6 +18,7 @@ from sync_core.config import Settings
 from sync_core.engine.context import EngineContext
 from sync_core.engine.registry import KIND_NAMES
 from sync_core.functions import session as sessions
+from sync_core.store import keys
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import LifecycleRequest, parse_lifecycle_request
 from tests.fixtures.stack import Stack
@@ -45,8 +46,12 @@ def stack_settings(stack: Stack) -> Settings:
 async def product(stack: Stack, graph: Any, recruit: Any) -> AsyncIterator[EngineContext]:
     """The stack's storage seen from the test; every seeded user starts with no connection, state or log."""
     ctx = EngineContext.create(stack_settings(stack))
+    log_table = await ctx.storage.table("synclog")
     for email in USERS:
         key = key_of(email)
+        partition = {"pk": keys.escape(str(key))}
+        async for row in log_table.query_entities("PartitionKey eq @pk", parameters=partition):
+            await log_table.delete_entity(row["PartitionKey"], row["RowKey"])
         if await ctx.connections.get(key) is not None:
             await ctx.connections.delete(key)
         for kind in KIND_NAMES:
