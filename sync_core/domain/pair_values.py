@@ -4,7 +4,7 @@ view over the agreed snapshot, the patch a side needs, and the agreed, stamped l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
@@ -12,6 +12,8 @@ from typing import TypeVar
 from sync_core.domain.canonical import project, same_fields, same_value
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import FieldValues, GraphChange, JsonValue, Link, RecruitChange
+from sync_core.domain.length_limits import widen_cut_values
+from sync_core.domain.list_slots import SlotGroup, aligned
 
 _C = TypeVar("_C", RecruitChange, GraphChange)
 
@@ -74,3 +76,20 @@ def later(first: datetime | None, second: datetime | None) -> datetime | None:
     if first is None or second is None:
         return first or second
     return max(first, second)
+
+
+def read_against(
+    change: _C | None,
+    snapshot: FieldValues,
+    list_groups: Sequence[SlotGroup],
+    cut_lengths: Mapping[str, int] | None = None,
+) -> _C | None:
+    """One side's change as it reads against the agreed snapshot: a list the same as the snapshot's but
+    for gaps takes the snapshot's slots, and (Recruit's side, `cut_lengths`) a value that is the agreed one
+    cut to the field's length is our own shortened write. Neither is an edit."""
+    if change is None or change.fields is None:
+        return change
+    fields = aligned(change.fields, snapshot, list_groups) if list_groups else change.fields
+    if cut_lengths:
+        fields = widen_cut_values(fields, snapshot, cut_lengths)
+    return change if fields is change.fields else replace(change, fields=fields)

@@ -29,7 +29,6 @@ from sync_core.domain.canonical import project, same_fields
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import (
     FOREVER,
-    FieldValues,
     GraphChange,
     JsonValue,
     Link,
@@ -48,6 +47,7 @@ from sync_core.domain.pair_values import (
     later,
     latest,
     overlay,
+    read_against,
     stale,
     stamped,
 )
@@ -124,8 +124,11 @@ class _Planner:
         assert link.recruit is not None and link.graph_id is not None
         ref, module = link.recruit, link.recruit.module
         names = self.policy.names(module)
+        recruit_names, graph_names = self.policy.recruit_editable(module), self.policy.graph_editable(module)
         snapshot = project(link.snapshot, names)
-        recruit, graph = self._aligned(recruit, snapshot), self._aligned(graph, snapshot)
+        groups = self.policy.list_groups
+        recruit = read_against(recruit, snapshot, groups, self.policy.lengths_of(module))
+        graph = read_against(graph, snapshot, groups)
         if recruit is not None and recruit.gone:
             # A Recruit deletion (or loss of scope) always removes the Outlook copy, edited or not.
             # Out of scope is not deleted: the record may come back in scope with a newer edit.
@@ -137,8 +140,7 @@ class _Planner:
                 reason = "deleted in Recruit" if recruit.deleted else "out of scope in Recruit"
                 self.actions.append(DeleteInGraph(link.graph_id, link, tombstone, reason))
             return
-        recruit = self._widened(recruit, snapshot, module)
-        recruit_edited = recruit is not None and not echo(recruit.fields, snapshot, self._r_names(module))
+        recruit_edited = recruit is not None and not echo(recruit.fields, snapshot, recruit_names)
         if graph is not None and graph.gone:
             if recruit is not None and recruit_edited:
                 self._recreate_in_graph(link, recruit)
@@ -151,13 +153,13 @@ class _Planner:
                 tombstone = Link.tombstone(ref, link.graph_id, FOREVER)
                 self.actions.append(DeleteInRecruit(ref, link, tombstone))
             return
-        graph_edited = graph is not None and not echo(graph.fields, snapshot, self._g_names(module))
+        graph_edited = graph is not None and not echo(graph.fields, snapshot, graph_names)
         if not recruit_edited and not graph_edited:
             if must_store:
                 self.actions.append(StoreLink(stamped(link, recruit, graph), "adopted"))
             return
-        recruit_view = overlay(snapshot, recruit.fields if recruit else None, self._r_names(module))
-        graph_view = overlay(snapshot, graph.fields if graph else None, self._g_names(module))
+        recruit_view = overlay(snapshot, recruit.fields if recruit else None, recruit_names)
+        graph_view = overlay(snapshot, graph.fields if graph else None, graph_names)
         merged, conflicts = merge3(
             snapshot,
             recruit_view,
@@ -206,11 +208,7 @@ class _Planner:
             self.actions.append(StoreLink(tombstone, "Outlook copy deleted, replaced by a new one"))
             self._adopt_tagged(recreated[0], recruit)
             return
-        module = link.recruit.module
-        names = self.policy.names(module)
-        # A new copy carries every field Recruit holds, as any first copy does (one-way fields included).
-        agreed = project(recruit.fields, names)
-        new_link = Link(link.recruit, None, fingerprint(agreed, names), agreed, recruit.modified, None)
+        agreed, new_link = self._first_copy(recruit)
         transaction = transaction_id(link.recruit.key, link.graph_id)
         self.actions.append(CreateInGraph(link.recruit, agreed, new_link, transaction, tombstone))
 
@@ -305,12 +303,10 @@ class _Planner:
     def _adopt_tagged(self, graph: GraphChange, recruit: RecruitChange) -> None:
         # We created this copy and crashed before storing the link. Recruit is the source of that copy, so it
         # wins on every field; anything Outlook differs on is overwritten.
-        assert recruit.fields is not None and graph.fields is not None
+        assert graph.fields is not None
+        agreed, first = self._first_copy(recruit)
+        link = replace(first, graph_id=graph.graph_id, graph_modified=graph.modified)
         names = self.policy.names(recruit.ref.module)
-        agreed = project(recruit.fields, names)
-        link = Link(
-            recruit.ref, graph.graph_id, fingerprint(agreed, names), agreed, recruit.modified, graph.modified
-        )
         patch = differing(agreed, aligned(graph.fields, agreed, self.policy.list_groups), names)
         if patch:
             self.actions.append(UpdateGraph(graph.graph_id, patch, link))
@@ -350,29 +346,13 @@ class _Planner:
             recruit = self._unlinked_recruit(key)
             if recruit is None or key in self.used_recruit or recruit.gone:
                 continue
-            assert recruit.fields is not None
-            names = self.policy.names(recruit.ref.module)
-            fields = project(recruit.fields, names)
-            link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
+            fields, link = self._first_copy(recruit)
             self.actions.append(CreateInGraph(recruit.ref, fields, link, transaction_id(key)))
 
-    def _aligned(self, change: _C | None, snapshot: dict[str, JsonValue]) -> _C | None:
-        """A list the same as the snapshot's but for gaps is no edit: it takes the snapshot's slots."""
-        if change is None or change.fields is None or not self.policy.list_groups:
-            return change
-        return replace(change, fields=aligned(change.fields, snapshot, self.policy.list_groups))
-
-    def _widened(
-        self, change: RecruitChange | None, snapshot: FieldValues, module: str
-    ) -> RecruitChange | None:
-        """A Recruit value that is the agreed one cut to the field's length is our own shortened write."""
-        lengths = self.policy.lengths_of(module)
-        if change is None or change.fields is None or not lengths:
-            return change
-        return replace(change, fields=widen_cut_values(change.fields, snapshot, lengths))
-
-    def _r_names(self, module: str) -> tuple[str, ...]:
-        return self.policy.recruit_editable(module)
-
-    def _g_names(self, module: str) -> tuple[str, ...]:
-        return self.policy.graph_editable(module)
+    def _first_copy(self, recruit: RecruitChange) -> tuple[dict[str, JsonValue], Link]:
+        """What a new Outlook copy of the record carries (every field Recruit holds, as any first copy does,
+        one-way fields included) and its link before the copy exists."""
+        assert recruit.fields is not None
+        names = self.policy.names(recruit.ref.module)
+        fields = project(recruit.fields, names)
+        return fields, Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)

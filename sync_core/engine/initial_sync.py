@@ -14,13 +14,14 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import telemetry
 from sync_core.engine.apply import apply
+from sync_core.engine.cursors import WATERMARK_SLACK
 from sync_core.engine.gather import eligible_changes, link_index, links_by_recruit_keys
 from sync_core.engine.scope import PassScope
 from sync_core.engine.synclog import log_pass
@@ -29,7 +30,6 @@ from sync_core.store.syncstate import SyncState
 
 log = logging.getLogger(__name__)
 
-WATERMARK_SLACK_SECONDS = 1
 # Listed records kept per process for later chunks (by plan id, oldest plan dropped first): ~2-3 KB each, so
 # at most ~50 MB however many users enable at once; beyond it chunks read their records by `ids=`.
 LISTED_RECORDS_KEPT = 20_000
@@ -117,7 +117,7 @@ async def _make_plan(scope: PassScope) -> dict[str, Any]:
     keys = [RecruitRef(module, str(record["id"])).key for module, record in chosen]
     # The first sweeps re-read the last second before the watermark: records the cap left out there are
     # no change, and must not be copied past the cap (a mass update just before enabling makes thousands).
-    boundary = newest - timedelta(seconds=WATERMARK_SLACK_SECONDS) if newest else None
+    boundary = newest - WATERMARK_SLACK if newest else None
     chosen_keys = set(keys)
     left_out = {
         key: stamp.isoformat()
@@ -186,6 +186,5 @@ def _earliest(first: str | None, second: str | None) -> str | None:
 
 
 def _watermark(newest: str | None, hold: str | None) -> datetime | None:
-    slack = timedelta(seconds=WATERMARK_SLACK_SECONDS)
-    values = [datetime.fromisoformat(v) - slack for v in (newest, hold) if v]
+    values = [datetime.fromisoformat(v) - WATERMARK_SLACK for v in (newest, hold) if v]
     return min(values) if values else None

@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import credits, initial_sync, telemetry
-from sync_core.engine.apply import ApplyOutcome, apply
+from sync_core.engine.apply import apply
 from sync_core.engine.context import EngineContext, NotConnected
+from sync_core.engine.cursors import FAILING_PASSES, store_cursors
 from sync_core.engine.gather import (
-    GraphSide,
-    RecruitSide,
     fetch_recruit,
     gather_graph,
     gather_recruit,
@@ -40,14 +39,8 @@ from sync_core.store.syncstate import Kind, Lease, LeaseBusy, SyncState
 
 log = logging.getLogger(__name__)
 
-# A pass whose Outlook-side writes to Recruit failed keeps its delta link (so delta replays those items);
-# after this many held passes in a row it moves on, so one item Recruit always refuses cannot pin the cursor.
-MAX_DELTA_HOLDS = 5
-_HOLDS = "delta_holds"
 # An initial-sync step that finds the lease held comes back this much later.
 INITIAL_RETRY_SECONDS = 2
-# The Recruit emulator's If-Modified-Since is strict, and Zoho's granularity is a second.
-WATERMARK_SLACK = timedelta(seconds=1)
 # How long after the holder's lease expires a PENDING_CHECK comes (queue visibility is whole seconds): a
 # holder that died (a crashed worker) never runs again for the `pending` flag it was asked to serve.
 PENDING_CHECK_MARGIN_SECONDS = 1
@@ -58,7 +51,6 @@ PENDING_CHECK_MARGIN_SECONDS = 1
 RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 MAX_FAILURE_RETRIES = 5
-_FAILING = "failing_passes"
 # Callback ids kept for the lease holder's rerun; beyond this many the rerun sweeps instead.
 MAX_PENDING_IDS = 1000
 # The operation of a Recruit delete callback (API-NOTES "Notifications").
@@ -180,7 +172,7 @@ async def _still_owed(ctx: EngineContext, key: ConnectionKey, kind: Kind, reques
     if request.purpose == SyncPurpose.PENDING_CHECK:
         return state.pending  # cleared: a pass has started since the request was recorded and covered it
     # Changed: a pass has run since; it succeeded, or failed and queued a retry of its own.
-    return state.counters.get(_FAILING, 0) == request.failing_passes
+    return state.counters.get(FAILING_PASSES, 0) == request.failing_passes
 
 
 async def _check_pending_later(ctx: EngineContext, request: SyncRequest, busy: LeaseBusy) -> None:
@@ -300,7 +292,7 @@ async def reconcile_once(scope: PassScope, request: SyncRequest) -> None:
     outcome = await apply(scope, actions)
     outcome.entries[:0] = [unreadable_entry(scope, title, why) for title, why in graph_side.unreadable]
     telemetry.record_outcome(outcome.counts)
-    failing = await _store_cursors(scope, recruit_side, graph_side, outcome, now)
+    failing = await store_cursors(scope, recruit_side, graph_side, outcome, now)
     if 0 < failing <= MAX_FAILURE_RETRIES:
         await ctx.queues.send_sync(failure_retry(request, failing), visibility_timeout=retry_delay(failing))
     await log_pass(scope, outcome.entries, outcome.counts)
@@ -314,76 +306,9 @@ async def _sweeps_recruit_now(scope: PassScope, request: SyncRequest, now: datet
     ids a callback named): for requests that always sweep, a sweep owed by a request the lease turned away,
     recovery after a failing pass (the watermark waits below what failed), and once the interval is up."""
     state = scope.state
-    if sweeps_recruit(request) or credits.sweep_owed(state) or state.counters.get(_FAILING, 0) > 0:
+    if sweeps_recruit(request) or credits.sweep_owed(state) or state.counters.get(FAILING_PASSES, 0) > 0:
         return True
     if state.recruit_watermark is None:
         return True
     interval = await credits.sweep_interval(scope.ctx, scope.connection.org_id)
     return credits.sweep_due(state, now, interval)
-
-
-def _unread(pending: dict[str, list[str]] | None, read: dict[str, list[str]]) -> dict[str, list[str]] | None:
-    """The callback ids left for a rerun that arrived after this pass read the others."""
-    left = {
-        module: [rid for rid in ids if rid not in set(read.get(module, []))]
-        for module, ids in (pending or {}).items()
-    }
-    return {module: ids for module, ids in left.items() if ids} or None
-
-
-def next_watermark(current: datetime | None, side: RecruitSide, failed_keys: set[str]) -> datetime | None:
-    """Newest Modified_Time a sweep read minus the slack (never moving back for records fetched by id), but
-    below any record whose write failed, so the next sweep reads that one again."""
-    candidate = current if side.newest is None else side.newest - WATERMARK_SLACK
-    if candidate is None:
-        return None
-    if current is not None:
-        candidate = max(candidate, current)
-    for change in side.changes:
-        if change.ref.key in failed_keys and not change.deleted:
-            candidate = min(candidate, change.modified - WATERMARK_SLACK)
-    return candidate
-
-
-async def _store_cursors(
-    scope: PassScope, recruit_side: RecruitSide, graph_side: GraphSide, outcome: ApplyOutcome, now: datetime
-) -> int:
-    """Stores the cursors and counts; returns how many failing passes in a row this one makes (0: it left
-    nothing failed, or sync was turned off meanwhile)."""
-    watermark = next_watermark(scope.state.recruit_watermark, recruit_side, outcome.failed_recruit_keys)
-    graph_ids = {change.graph_id for change in graph_side.changes}
-    hold = bool(graph_ids & outcome.failed_graph_ids)
-    window = scope.kind.delta_window(now)
-    failing = 0
-
-    def advance(state: SyncState) -> SyncState | None:
-        nonlocal failing
-        failing = 0
-        if state.status not in ("active", "initial_sync") or state.container_id != scope.container_id:
-            return None  # torn down (or restarted) meanwhile: leave the reset state alone
-        counters = dict(state.counters)
-        # Items refused for good wait for a change of theirs: only what may still go through is retried.
-        failing = counters.get(_FAILING, 0) + 1 if outcome.wants_retry else 0
-        counters[_FAILING] = failing
-        holds = counters.get(_HOLDS, 0)
-        update: dict[str, object] = {"recruit_watermark": watermark, "last_sync": now}
-        if recruit_side.pending_read:
-            update["pending_recruit_ids"] = _unread(state.pending_recruit_ids, recruit_side.pending_read)
-        if recruit_side.swept:
-            counters[credits.LAST_RECRUIT_SWEEP] = int(now.timestamp())
-        if hold and holds < MAX_DELTA_HOLDS:
-            counters[_HOLDS] = holds + 1
-        else:
-            counters[_HOLDS] = 0
-            update["delta_link"] = graph_side.delta_link
-            if graph_side.fresh and window is not None:
-                # Only a fresh round moves the window: a delta link keeps the one it was started with.
-                update["delta_window_start"], update["delta_window_end"] = window
-        for name, value in outcome.counts.items():
-            counters[name] = counters.get(name, 0) + value
-        update["counters"] = counters
-        update.update(outcome.book.changes(state))
-        return state.model_copy(update=update)
-
-    scope.state = await scope.ctx.syncstate.modify(scope.key, scope.kind.name, advance)
-    return failing

@@ -11,6 +11,7 @@ import pytest
 from sync_core.engine import apply as apply_module
 from sync_core.engine import lifecycle
 from sync_core.engine.lifecycle import enable
+from sync_core.engine.write_outcome import ApplyOutcome
 from sync_core.store.syncstate import Lease
 from tests.fixtures.polling import poll_async
 from tests.integration.engine.conftest import Synced, event_fields
@@ -74,7 +75,7 @@ async def test_a_slow_apply_keeps_the_lease_so_no_second_pass_starts(
     original_apply = apply_module.apply
     second_pass: list[Lease | None] = []
 
-    async def apply_then_race(*args: Any) -> apply_module.ApplyOutcome:
+    async def apply_then_race(*args: Any) -> ApplyOutcome:
         outcome = await original_apply(*args)
         if not second_pass:  # the copying pass, not the rerun our try asks for
             second_pass.append(await ctx.syncstate.try_acquire(key, "calendar", "other", ctx.clock(), 10))
@@ -94,13 +95,13 @@ async def test_a_pass_still_running_at_teardown_writes_no_link_after_it(
     monkeypatch.setattr(lifecycle, "TEARDOWN_LEASE_WAIT_SECONDS", 0.2)
     synced.tick()
     synced.recruit_create("Events", event_fields("Copied as sync is turned off"))
-    original_graph_writes = apply_module._graph_writes
+    original_graph_writes = apply_module.graph_writes
 
     async def graph_writes_then_teardown(*args: Any) -> None:
         await original_graph_writes(*args)
         await lifecycle.teardown(ctx, key, "calendar", reason="user")  # the pass outlives its lease wait
 
-    monkeypatch.setattr(apply_module, "_graph_writes", graph_writes_then_teardown)
+    monkeypatch.setattr(apply_module, "graph_writes", graph_writes_then_teardown)
     await synced.sync()
     assert (await synced.state()).status == "disabled"
     assert [link async for link in ctx.links.list_all(key, "calendar")] == []

@@ -15,6 +15,7 @@ from sync_core.engine import reconcile
 from sync_core.engine.context import EngineContext
 from sync_core.engine.lifecycle import enable
 from sync_core.engine.reconcile import run_pass
+from sync_core.engine.write_outcome import ApplyOutcome
 from sync_core.functions.queues import sync_requests
 from sync_core.store.queues import SyncPurpose, SyncRequest, parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -114,7 +115,7 @@ async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pa
     monkeypatch.setattr(apply_module, "fault_hook", user_acts_meanwhile)
     original_apply = apply_module.apply
 
-    async def apply_then_notify(*args: object) -> apply_module.ApplyOutcome:
+    async def apply_then_notify(*args: object) -> ApplyOutcome:
         outcome = await original_apply(*args)  # type: ignore[arg-type]
         if len(arrived) == 1:
             arrived.append(True)
