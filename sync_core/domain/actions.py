@@ -169,10 +169,10 @@ _LINK_ONLY = (StoreLink, DropLink, Unlink, Skip, ConflictSettled)
 
 @dataclass(frozen=True)
 class Stages:
-    """A plan in the order apply runs it (engine/apply.py), links stored after each stage so that a crash
-    between any two writes resumes cleanly: the intents of Recruit creates; Recruit creates, updates and
-    deletes; Graph writes; then the actions that only store links. The planner's property tests apply plans
-    in this same order."""
+    """A plan in the order apply runs it (engine/sync_pass/apply.py), links stored after each stage so that a
+    crash between any two writes resumes cleanly: the intents of Recruit creates; Recruit creates, updates and
+    deletes; Graph writes; then the actions that only store links. The planner's property tests apply plans in
+    this same order."""
 
     recruit_creates: tuple[CreateInRecruit, ...]
     recruit_updates: tuple[UpdateRecruit, ...]

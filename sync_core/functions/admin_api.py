@@ -24,9 +24,9 @@ def _forbidden() -> func.HttpResponse:
 @bp.route(route="admin/overview", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def admin_overview(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
-    from sync_core.engine.admin import org_overview
-    from sync_core.engine.admin_status import NotAdministrator
+    from sync_core.engine.accounts.accounts import NotSignedIn
+    from sync_core.engine.accounts.admin import org_overview
+    from sync_core.engine.accounts.admin_status import NotAdministrator
     from sync_core.engine.context import get_context
 
     try:
@@ -42,9 +42,9 @@ async def admin_overview(req: func.HttpRequest, session: sessions.Session) -> fu
 )
 @with_session
 async def admin_disable(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
-    from sync_core.engine.admin import UnknownUser, disable_for_user
-    from sync_core.engine.admin_status import NotAdministrator
+    from sync_core.engine.accounts.accounts import NotSignedIn
+    from sync_core.engine.accounts.admin import UnknownUser, disable_for_user
+    from sync_core.engine.accounts.admin_status import NotAdministrator
     from sync_core.engine.context import get_context
 
     kind = _KINDS.get(req.route_params.get("kind", ""))

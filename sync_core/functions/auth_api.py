@@ -28,9 +28,9 @@ bp = func.Blueprint()
 @bp.route(route="auth/zoho/start", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @guarded
 async def zoho_start(req: func.HttpRequest) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine.accounts import accounts
+    from sync_core.engine.accounts.sign_in_flows import new_browser_binding
     from sync_core.engine.context import get_context
-    from sync_core.engine.sign_in_flows import new_browser_binding
 
     ctx = get_context()
     binding = new_browser_binding()
@@ -44,9 +44,9 @@ async def zoho_start(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="auth/zoho/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @guarded
 async def zoho_callback(req: func.HttpRequest) -> func.HttpResponse:
-    from sync_core.engine import accounts
+    from sync_core.engine.accounts import accounts
     from sync_core.engine.context import get_context
-    from sync_core.engine.enablement import abandon_consent
+    from sync_core.engine.sync_lifecycle.enablement import abandon_consent
 
     ctx = get_context()
     params = req.params
@@ -80,8 +80,8 @@ async def logout(req: func.HttpRequest, session: sessions.Session) -> func.HttpR
 @bp.route(route="auth/disconnect", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def disconnect(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
+    from sync_core.engine.accounts.disconnect import request_disconnect
     from sync_core.engine.context import get_context
-    from sync_core.engine.disconnect import request_disconnect
 
     ctx = get_context()
     outcome = await request_disconnect(ctx, key_of_session(session))
@@ -93,8 +93,9 @@ async def disconnect(req: func.HttpRequest, session: sessions.Session) -> func.H
 @bp.route(route="auth/microsoft/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @guarded
 async def microsoft_callback(req: func.HttpRequest) -> func.HttpResponse:
-    from sync_core.engine import accounts, enablement
+    from sync_core.engine.accounts import accounts
     from sync_core.engine.context import get_context
+    from sync_core.engine.sync_lifecycle import enablement
 
     ctx = get_context()
     done = sessions.clear_sign_in_cookie_header("microsoft", ctx.settings.public_base_url)

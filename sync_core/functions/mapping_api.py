@@ -18,7 +18,7 @@ from sync_core.domain.contact_fields import (
     validate_mapping,
 )
 from sync_core.engine.context import EngineContext, NotConnected
-from sync_core.engine.scope import remember_fields
+from sync_core.engine.sync_pass.scope import remember_fields
 from sync_core.functions import session as sessions
 from sync_core.functions.http import error_response, json_response, key_of_session, with_session
 from sync_core.recruit.contact_codec import recruit_catalog

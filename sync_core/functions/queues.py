@@ -23,7 +23,7 @@ os.environ.setdefault("QUEUE_LIFECYCLE", "lifecycle")
 @bp.queue_trigger(arg_name="msg", queue_name="%QUEUE_SYNC_REQUESTS%", connection="AzureWebJobsStorage")
 async def sync_requests(msg: func.QueueMessage) -> None:
     from sync_core.engine.context import get_context
-    from sync_core.engine.reconcile import run_pass
+    from sync_core.engine.sync_pass.reconcile import run_pass
     from sync_core.store.queues import parse_sync_request
 
     try:
@@ -37,7 +37,7 @@ async def sync_requests(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="%QUEUE_LIFECYCLE%", connection="AzureWebJobsStorage")
 async def lifecycle(msg: func.QueueMessage) -> None:
     from sync_core.engine.context import get_context
-    from sync_core.engine.lifecycle import handle
+    from sync_core.engine.sync_lifecycle.lifecycle import handle
     from sync_core.store.queues import parse_lifecycle_request
 
     try:

@@ -19,7 +19,7 @@ SESSION_COOKIE = "session"
 CSRF_COOKIE = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(hours=12)
-# The cookies that bind a pending sign-in to the browser that began it (engine/sign_in_flows.py).
+# The cookies that bind a pending sign-in to the browser that began it (engine/accounts/sign_in_flows.py).
 SIGN_IN_COOKIES = {"zoho": "signin_zoho", "microsoft": "signin_microsoft"}
 SIGN_IN_COOKIE_PATH = "/api/auth"
 SIGN_IN_COOKIE_LIFETIME = timedelta(minutes=10)

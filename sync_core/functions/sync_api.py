@@ -33,8 +33,8 @@ def _unknown_kind() -> func.HttpResponse:
 @bp.route(route="me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def me(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import account_views
-    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.accounts import account_views
+    from sync_core.engine.accounts.accounts import NotSignedIn
     from sync_core.engine.context import get_context
 
     try:
@@ -46,10 +46,10 @@ async def me(req: func.HttpRequest, session: sessions.Session) -> func.HttpRespo
 @bp.route(route="sync/{kind}/enable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def enable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.accounts.accounts import NotSignedIn
+    from sync_core.engine.accounts.sign_in_flows import new_browser_binding
     from sync_core.engine.context import get_context
-    from sync_core.engine.enablement import request_enable
-    from sync_core.engine.sign_in_flows import new_browser_binding
+    from sync_core.engine.sync_lifecycle.enablement import request_enable
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
     if kind is None:
@@ -72,9 +72,9 @@ async def enable_sync(req: func.HttpRequest, session: sessions.Session) -> func.
 @bp.route(route="sync/{kind}/disable", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.accounts.accounts import NotSignedIn
     from sync_core.engine.context import get_context
-    from sync_core.engine.enablement import request_disable
+    from sync_core.engine.sync_lifecycle.enablement import request_disable
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
     if kind is None:
@@ -89,7 +89,7 @@ async def disable_sync(req: func.HttpRequest, session: sessions.Session) -> func
 @bp.route(route="sync/{kind}/log", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine import account_views
+    from sync_core.engine.accounts import account_views
     from sync_core.engine.context import get_context
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
@@ -110,9 +110,9 @@ async def sync_log(req: func.HttpRequest, session: sessions.Session) -> func.Htt
 @bp.route(route="sync/{kind}/preview", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def enable_preview(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.accounts.accounts import NotSignedIn
     from sync_core.engine.context import NotConnected, get_context
-    from sync_core.engine.preview import enable_preview as preview
+    from sync_core.engine.sync_lifecycle.preview import enable_preview as preview
     from sync_core.recruit.errors import RecruitError
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
@@ -131,9 +131,9 @@ async def enable_preview(req: func.HttpRequest, session: sessions.Session) -> fu
 @bp.route(route="sync/{kind}/repair", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_session
 async def repair_now(req: func.HttpRequest, session: sessions.Session) -> func.HttpResponse:
-    from sync_core.engine.accounts import NotSignedIn
+    from sync_core.engine.accounts.accounts import NotSignedIn
     from sync_core.engine.context import get_context
-    from sync_core.engine.repair import RepairRefused, request_repair
+    from sync_core.engine.sync_lifecycle.repair import RepairRefused, request_repair
 
     kind = _KINDS.get(req.route_params.get("kind", ""))
     if kind is None:

@@ -1,6 +1,7 @@
 """The timers: every 5 minutes renewals (subscriptions, channels, safety sweeps), hourly key rotation.
 
-The work is in sync_core/engine/renewals.py and key_rotation.py; this only binds it to the schedules.
+The work is in sync_core/engine/sync_lifecycle/renewals.py and key_rotation.py; this only binds it to the
+schedules.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ RENEWAL_SCHEDULE = "0 */5 * * * *"  # NCRONTAB with seconds: at second 0 of ever
 @bp.timer_trigger(arg_name="timer", schedule=RENEWAL_SCHEDULE, run_on_startup=False)
 async def renewals(timer: func.TimerRequest) -> None:
     from sync_core.engine.context import get_context
-    from sync_core.engine.registry import kind_for
-    from sync_core.engine.renewals import run_renewals
+    from sync_core.engine.sync_kinds.registry import kind_for
+    from sync_core.engine.sync_lifecycle.renewals import run_renewals
 
     ctx = get_context()
     await run_renewals(ctx, lambda name: kind_for(name, ctx.settings))
@@ -28,6 +29,6 @@ KEY_ROTATION_SCHEDULE = "0 17 * * * *"  # hourly: rows sealed under an old key a
 @bp.timer_trigger(arg_name="timer", schedule=KEY_ROTATION_SCHEDULE, run_on_startup=False)
 async def key_rotation(timer: func.TimerRequest) -> None:
     from sync_core.engine.context import get_context
-    from sync_core.engine.key_rotation import reencrypt_secrets
+    from sync_core.engine.sync_lifecycle.key_rotation import reencrypt_secrets
 
     await reencrypt_secrets(get_context())

@@ -1,7 +1,8 @@
 """POST /api/webhooks/graph and /api/webhooks/recruit: validate, queue, answer 202 (no API call in here).
 
 Unknown or forged senders also get 202, so they learn nothing and the services do not retry; malformed or
-beyond the caps of engine/notifications.py → 400, decided before the body is read when its length says so.
+beyond the caps of engine/sync_lifecycle/notifications.py → 400, decided before the body is read when its
+length says so.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from sync_core.engine.context import EngineContext, get_context
-from sync_core.engine.notifications import (
+from sync_core.engine.sync_lifecycle.notifications import (
     MAX_BODY_BYTES,
     BadNotification,
     graph_notifications,

@@ -29,8 +29,8 @@ class ConnectionKey(BaseModel):
 
     An empty `data_centre` is the two-part key every connection had before the data centre was part of it:
     those rows keep it and stay readable, and the configured home data centre keeps using it for new
-    connections (engine/accounts.py decides which key a sign-in gets). `str(key)` is `{org}:{user}` or
-    `{org}:{user}:{data centre}` (parts escaped) and `parse` reverses it."""
+    connections (engine/accounts/accounts.py decides which key a sign-in gets). `str(key)` is `{org}:{user}`
+    or `{org}:{user}:{data centre}` (parts escaped) and `parse` reverses it."""
 
     model_config = ConfigDict(frozen=True)
     org_id: str
@@ -92,7 +92,8 @@ class _ConnectionFields(BaseModel):
     auth_mode: AuthMode = "delegated"
     # "Disconnect" was asked: once both kinds are torn down, the tokens are revoked and the row deleted.
     disconnecting: bool = False
-    # The user has Recruit's Administrator profile, as Recruit said at `admin_checked_at` (engine/admin.py).
+    # The user has Recruit's Administrator profile, as Recruit said at `admin_checked_at`
+    # (engine/accounts/admin.py).
     recruit_admin: bool = False
     admin_checked_at: AwareDatetime | None = None
     created_at: AwareDatetime | None = None

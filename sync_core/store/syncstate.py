@@ -68,7 +68,8 @@ class _SyncStateFields(BaseModel):
     last_sync: AwareDatetime | None = None
     last_error_code: str = ""
     last_error_message: str = ""
-    # Items that could not be written, by item key (`engine/failed_items.py`); `/api/me` counts them.
+    # Items that could not be written, by item key (`engine/sync_pass/failed_items.py`); `/api/me` counts
+    # them.
     failed_items: dict[str, FailedItem] = {}
     lease_owner: str = ""
     lease_expires: AwareDatetime | None = None
@@ -77,7 +78,8 @@ class _SyncStateFields(BaseModel):
     enable_after_teardown: bool = False
     # When the current teardown began: a teardown left unfinished by a crash is resumed by the timer.
     disabling_since: AwareDatetime | None = None
-    # When the user last asked for "Repair now" (engine/repair.py): stored, so every instance limits alike.
+    # When the user last asked for "Repair now" (engine/sync_lifecycle/repair.py): stored, so every instance
+    # limits alike.
     repair_requested_at: AwareDatetime | None = None
 
 

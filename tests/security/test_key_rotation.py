@@ -12,7 +12,7 @@ import pytest
 
 from sync_core.config import Settings
 from sync_core.engine.context import EngineContext
-from sync_core.engine.key_rotation import reencrypt_secrets
+from sync_core.engine.sync_lifecycle.key_rotation import reencrypt_secrets
 from sync_core.store.connections import Connection, ConnectionKey, RecruitToken
 from sync_core.store.rotation import find_stale_rows
 from tests.fixtures.stack import Stack

@@ -11,7 +11,11 @@ import azure.functions as func
 import httpx
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.notifications import MAX_BODY_BYTES, MAX_GRAPH_ITEMS, MAX_GRAPH_SUBSCRIPTIONS
+from sync_core.engine.sync_lifecycle.notifications import (
+    MAX_BODY_BYTES,
+    MAX_GRAPH_ITEMS,
+    MAX_GRAPH_SUBSCRIPTIONS,
+)
 from sync_core.functions.webhooks import answer_graph, answer_recruit
 from tests.integration.product_api.conftest import key_of
 

@@ -1,6 +1,7 @@
 """A weekly series made in Outlook, through the whole product: Recruit has ONE Event with the rule; a series
 title edited in Outlook reaches it; an occurrence deleted or moved in Outlook leaves it as it is (the design
-in engine/calendar_kind.py); and the Graph GETs of events stay a handful, never one per occurrence."""
+in engine/sync_kinds/calendar_kind.py); and the Graph GETs of events stay a handful, never one per
+occurrence."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from sync_core.config import Settings
-from sync_core.engine.calendar_kind import CalendarKind
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.kinds import KindContext
 from sync_core.graph import items
 from sync_core.graph.auth import app_credential
 from sync_core.graph.client import GraphClient

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sync_core.config import Settings
-from sync_core.engine.contacts_kind import ContactsKind
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.contacts_kind import ContactsKind
+from sync_core.engine.sync_kinds.kinds import KindContext
 from sync_core.graph.auth import app_credential
 from sync_core.graph.client import GraphClient
 from sync_core.recruit import InMemoryTokenSource, RecruitClient, RecruitTokens

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_core.engine import apply as apply_module
+from sync_core.engine.sync_pass import apply as apply_module
 from tests.integration.engine.conftest import Synced, event_fields, graph_event, recruit_stats, writes
 
 

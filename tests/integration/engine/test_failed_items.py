@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_core.engine.account_views import kind_view
+from sync_core.engine.accounts.account_views import kind_view
 from sync_core.store.queues import SyncPurpose
 from tests.integration.engine.conftest import Synced, graph_event, recruit_stats, writes
 from tests.integration.engine.test_failure_retries import QueuedSyncs

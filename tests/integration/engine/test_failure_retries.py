@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.queues import SyncPurpose, SyncRequest
 from tests.integration.engine.conftest import (
     Synced,

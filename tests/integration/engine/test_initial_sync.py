@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_core.engine import initial_sync
+from sync_core.engine.sync_pass import initial_sync
 from tests.integration.engine.conftest import ALICE, Synced, imported_events, recruit_stats
 from tests.integration.webhooks.conftest import sync_messages
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from sync_core.engine import apply as apply_module
-from sync_core.engine import lifecycle
-from sync_core.engine.lifecycle import enable
-from sync_core.engine.write_outcome import ApplyOutcome
+from sync_core.engine.sync_lifecycle import lifecycle
+from sync_core.engine.sync_lifecycle.lifecycle import enable
+from sync_core.engine.sync_pass import apply as apply_module
+from sync_core.engine.sync_pass.write_outcome import ApplyOutcome
 from sync_core.store.syncstate import Lease
 from tests.fixtures.polling import poll_async
 from tests.integration.engine.conftest import Synced, event_fields
@@ -82,7 +82,7 @@ async def test_a_slow_apply_keeps_the_lease_so_no_second_pass_starts(
         return outcome
 
     monkeypatch.setattr(apply_module, "fault_hook", throttled)
-    monkeypatch.setattr("sync_core.engine.reconcile.apply", apply_then_race)
+    monkeypatch.setattr("sync_core.engine.sync_pass.reconcile.apply", apply_then_race)
     await synced.sync()
     assert second_pass == [None]
     assert "Slow to copy" in await synced.outlook_subjects()

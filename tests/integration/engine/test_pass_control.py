@@ -10,12 +10,12 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-from sync_core.engine import apply as apply_module
-from sync_core.engine import reconcile
 from sync_core.engine.context import EngineContext
-from sync_core.engine.lifecycle import enable
-from sync_core.engine.reconcile import run_pass
-from sync_core.engine.write_outcome import ApplyOutcome
+from sync_core.engine.sync_lifecycle.lifecycle import enable
+from sync_core.engine.sync_pass import apply as apply_module
+from sync_core.engine.sync_pass import reconcile
+from sync_core.engine.sync_pass.reconcile import run_pass
+from sync_core.engine.sync_pass.write_outcome import ApplyOutcome
 from sync_core.functions.queues import sync_requests
 from sync_core.store.queues import SyncPurpose, SyncRequest, parse_sync_request
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -122,7 +122,7 @@ async def test_the_lease_holder_runs_again_for_a_request_that_came_during_its_pa
             await request_meanwhile()
         return outcome
 
-    monkeypatch.setattr("sync_core.engine.reconcile.apply", apply_then_notify)
+    monkeypatch.setattr("sync_core.engine.sync_pass.reconcile.apply", apply_then_notify)
     await synced.sync()
 
     assert "Arrived mid-pass" in synced.owned_titles("Events")

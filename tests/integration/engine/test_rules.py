@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync_core.engine.lifecycle import CONTAINER_DELETED, enable, recreate_subscription
+from sync_core.engine.sync_lifecycle.lifecycle import CONTAINER_DELETED, enable, recreate_subscription
 from tests.integration.engine.conftest import ALICE, Synced, imported_events
 from tests.integration.webhooks.conftest import sync_messages
 

@@ -3,7 +3,7 @@ and the user's own events stay, only the events we wrote go, and the sync log te
 
 from __future__ import annotations
 
-from sync_core.engine.lifecycle import teardown
+from sync_core.engine.sync_lifecycle.lifecycle import teardown
 from tests.integration.engine.conftest import Synced, graph_event
 
 

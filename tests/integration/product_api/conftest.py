@@ -16,7 +16,7 @@ from azure.storage.queue.aio import QueueClient
 
 from sync_core.config import Settings
 from sync_core.engine.context import EngineContext
-from sync_core.engine.registry import KIND_NAMES
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
 from sync_core.functions import session as sessions
 from sync_core.store import keys
 from sync_core.store.connections import ConnectionKey

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import LeaseBusy
 from tests.integration.engine.conftest import Synced, event_fields

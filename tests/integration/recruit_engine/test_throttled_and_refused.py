@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from sync_core.engine.reconcile import RATE_LIMIT_RETRY_SECONDS, run_pass
+from sync_core.engine.sync_pass.reconcile import RATE_LIMIT_RETRY_SECONDS, run_pass
 from sync_core.store.connections import RecruitToken
 from tests.integration.engine.conftest import ALICE as ALICE_EMAIL
 from tests.integration.engine.conftest import Synced

@@ -3,7 +3,7 @@ kind and reason, and what it wrote is counted; a request that finds the lease he
 
 from __future__ import annotations
 
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.queues import SyncRequest
 from tests.integration.engine.conftest import Synced, event_fields, graph_event
 from tests.unit.telemetry.conftest import CapturedTelemetry, dims

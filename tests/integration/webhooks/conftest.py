@@ -25,10 +25,10 @@ from starlette.routing import Route
 from local.emulators.kit.serve import Listener, ServerThread, free_port
 from local.stack import LocalSecrets, demo_sso_tenants
 from sync_core.config import Settings
-from sync_core.engine.calendar_kind import CalendarKind
-from sync_core.engine.contacts_kind import ContactsKind
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import SyncKind
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.contacts_kind import ContactsKind
+from sync_core.engine.sync_kinds.kinds import SyncKind
 from sync_core.functions.webhooks import answer_graph, answer_recruit
 from sync_core.graph import containers
 from sync_core.recruit import exchange_code

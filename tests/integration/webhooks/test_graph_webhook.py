@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.subscriptions import ensure_graph_subscription
+from sync_core.engine.sync_lifecycle.subscriptions import ensure_graph_subscription
 from sync_core.store.connections import Connection
 from sync_core.store.syncstate import SyncState
 from tests.fixtures.graph_emulator import GraphEmulatorHandle

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sync_core.engine import credits, registry
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import SyncKind
-from sync_core.engine.renewals import run_renewals
-from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.engine.sync_kinds import registry
+from sync_core.engine.sync_kinds.kinds import SyncKind
+from sync_core.engine.sync_lifecycle.renewals import run_renewals
+from sync_core.engine.sync_lifecycle.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.engine.sync_pass import credits
 from sync_core.store.connections import Connection
 from sync_core.store.syncstate import SyncState
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.renewals import run_renewals
-from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.engine.sync_lifecycle.renewals import run_renewals
+from sync_core.engine.sync_lifecycle.subscriptions import ensure_graph_subscription, ensure_recruit_channel
 from sync_core.store.connections import Connection
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.polling import poll_async

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.subscriptions import (
+from sync_core.engine.sync_lifecycle.subscriptions import (
     ensure_graph_subscription,
     ensure_recruit_channel,
     remove_graph_subscription,

@@ -8,7 +8,7 @@ import pytest
 
 from sync_core.config import Settings
 from sync_core.engine.context import EngineContext
-from sync_core.engine.subscriptions import ensure_graph_subscription
+from sync_core.engine.sync_lifecycle.subscriptions import ensure_graph_subscription
 from sync_core.store.clients import StorageContext
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 from tests.fixtures.recruit_emulator import RecruitEmulator

@@ -132,10 +132,10 @@ def test_dependencies_point_inward() -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "sync_core.engine.apply",
-        "sync_core.engine.synclog",
-        "sync_core.engine.scope",
-        "sync_core.engine.reconcile",
+        "sync_core.engine.sync_pass.apply",
+        "sync_core.engine.sync_pass.synclog",
+        "sync_core.engine.sync_pass.scope",
+        "sync_core.engine.sync_pass.reconcile",
     ],
 )
 def test_the_module_imports_first_in_a_fresh_interpreter(module: str) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from sync_core.config import Settings
 from sync_core.domain.timezones import graph_datetime, parse_graph_datetime
-from sync_core.engine.calendar_kind import CalendarKind
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.kinds import KindContext
 
 USER_ID = "u-alice"
 

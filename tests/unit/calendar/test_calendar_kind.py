@@ -9,8 +9,8 @@ import pytest
 
 from local.emulators.recruit.fields import default_modules
 from sync_core.config import Settings
-from sync_core.engine.calendar_kind import CalendarKind, IncompleteFields
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind, IncompleteFields
+from sync_core.engine.sync_kinds.kinds import KindContext
 from sync_core.graph.event_codec import MARKER, UnknownEventZone
 from tests.unit.calendar.conftest import USER_ID, as_graph_item, as_recruit_record, context
 

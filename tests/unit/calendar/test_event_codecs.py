@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sync_core.engine.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
 from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
 
 NINE_IN_INDIA = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)

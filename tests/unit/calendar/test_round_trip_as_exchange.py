@@ -22,7 +22,7 @@ from sync_core.domain.actions import WRITES, CreateInGraph
 from sync_core.domain.items import LinkIndex
 from sync_core.domain.planner import plan
 from sync_core.domain.timezones import recruit_datetime
-from sync_core.engine.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
 from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
 
 KIND = CalendarKind(Settings())

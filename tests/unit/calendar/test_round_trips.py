@@ -12,7 +12,7 @@ from sync_core.domain.canonical import canonical_fields
 from sync_core.domain.html_text import trim_text
 from sync_core.domain.items import JsonValue
 from sync_core.domain.timezones import zone as time_zone
-from sync_core.engine.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
 from tests.unit.calendar.conftest import as_graph_item, as_recruit_record, context
 
 ZONES = [

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from local.emulators.recruit.fields import default_modules
 from sync_core.config import Settings
 from sync_core.domain.contact_fields import DEFAULT_MAPPING
-from sync_core.engine.contacts_kind import DELTA_SELECT, ContactsKind
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.contacts_kind import DELTA_SELECT, ContactsKind
+from sync_core.engine.sync_kinds.kinds import KindContext
 
 KIND = ContactsKind(Settings())
 ME = "461233000000191001"

@@ -16,8 +16,8 @@ from sync_core.config import Settings
 from sync_core.domain.fingerprint import fingerprint
 from sync_core.domain.items import GraphChange, Link, LinkIndex, RecruitChange, RecruitRef
 from sync_core.domain.planner import plan
-from sync_core.engine.contacts_kind import ContactsKind
-from sync_core.engine.kinds import KindContext
+from sync_core.engine.sync_kinds.contacts_kind import ContactsKind
+from sync_core.engine.sync_kinds.kinds import KindContext
 from sync_core.graph.contact_codec import merged_list, read_birthday, read_graph, write_birthday, write_graph
 
 KIND = ContactsKind(Settings())

@@ -209,8 +209,9 @@ class World:
     # --- apply in production's stage order, one step at a time so a crash can land between any two ---------
 
     def apply(self, actions: Sequence[Action]) -> None:
-        """The plan run as `engine/apply.py` runs it (`Stages`): intents, Recruit writes, their links, Graph
-        writes, their links, then link-only actions. Each write and each link stored is one step."""
+        """The plan run as `engine/sync_pass/apply.py` runs it (`Stages`): intents, Recruit writes, their
+        links, Graph writes, their links, then link-only actions. Each write and each link stored is one
+        step."""
         stages = Stages.of(actions)
         for create in stages.recruit_creates:
             self._step()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sync_core.engine.failed_items import (
+from sync_core.engine.sync_pass.failed_items import (
     ITEMS_FAILED,
     FailureBook,
     graph_refusal_is_permanent,

@@ -9,7 +9,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from sync_core.engine.reconcile import RETRY_MAX_SECONDS, failure_retry, retry_delay
+from sync_core.engine.sync_pass.reconcile import RETRY_MAX_SECONDS, failure_retry, retry_delay
 from sync_core.store.queues import SyncPurpose, SyncRequest, encode, parse_sync_request
 
 NOTIFIED = SyncRequest(

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from sync_core.config import Settings
-from sync_core.engine.calendar_kind import CalendarKind
-from sync_core.engine.contacts_kind import ContactsKind
-from sync_core.engine.kinds import WINDOW_SLIDE, SyncKind, window_slid
-from sync_core.engine.registry import KIND_NAMES, UnknownKind, kind_for, parse_kind
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
+from sync_core.engine.sync_kinds.contacts_kind import ContactsKind
+from sync_core.engine.sync_kinds.kinds import WINDOW_SLIDE, SyncKind, window_slid
+from sync_core.engine.sync_kinds.registry import KIND_NAMES, UnknownKind, kind_for, parse_kind
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(delta_window_past_days=365, delta_window_future_days=730)

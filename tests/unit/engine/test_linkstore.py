@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sync_core.domain.items import FOREVER, Link, RecruitRef
-from sync_core.engine.linkstore import to_domain, to_store
+from sync_core.engine.sync_pass.linkstore import to_domain, to_store
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.links import Link as StoredLink
 

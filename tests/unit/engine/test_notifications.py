@@ -9,7 +9,11 @@ from typing import Any, cast
 import pytest
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.notifications import BadNotification, graph_notifications, recruit_callback
+from sync_core.engine.sync_lifecycle.notifications import (
+    BadNotification,
+    graph_notifications,
+    recruit_callback,
+)
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import LifecycleRequest, SyncRequest
 from sync_core.store.routes import Route, RouteSource, secret_hash

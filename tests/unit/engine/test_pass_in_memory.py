@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sync_core.engine.reconcile import reconcile_once, run_pass
-from sync_core.engine.registry import kind_for
-from sync_core.engine.scope import open_scope
+from sync_core.engine.sync_kinds.registry import kind_for
+from sync_core.engine.sync_pass.reconcile import reconcile_once, run_pass
+from sync_core.engine.sync_pass.scope import open_scope
 from sync_core.store.connections import Connection
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from sync_core.engine import credits
-from sync_core.engine.account_views import me_view
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.accounts.account_views import me_view
+from sync_core.engine.sync_pass import credits
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.queues import SyncReason, SyncRequest
 from tests.fixtures.in_process import InProcessEngine
 from tests.unit.engine import test_pass_in_memory

@@ -8,12 +8,17 @@ from datetime import timedelta
 
 import pytest
 
-from sync_core.engine.admin import UnknownUser, disable_for_user, org_overview
-from sync_core.engine.admin_status import ADMIN_RECHECK, NotAdministrator, checked_connection
-from sync_core.engine.preview import enable_preview
-from sync_core.engine.reconcile import run_pass
-from sync_core.engine.registry import kind_for
-from sync_core.engine.repair import REPAIR_INTERVAL, RepairRefused, RepairTooSoon, request_repair
+from sync_core.engine.accounts.admin import UnknownUser, disable_for_user, org_overview
+from sync_core.engine.accounts.admin_status import ADMIN_RECHECK, NotAdministrator, checked_connection
+from sync_core.engine.sync_kinds.registry import kind_for
+from sync_core.engine.sync_lifecycle.preview import enable_preview
+from sync_core.engine.sync_lifecycle.repair import (
+    REPAIR_INTERVAL,
+    RepairRefused,
+    RepairTooSoon,
+    request_repair,
+)
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.connections import Connection
 from sync_core.store.queues import SyncPurpose, SyncRequest
 from sync_core.store.syncstate import SyncState

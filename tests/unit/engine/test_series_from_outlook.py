@@ -1,6 +1,6 @@
 """A recurring series made or edited in Outlook reaches Recruit as ONE Event with the rule: the occurrences
 and exceptions delta lists lead to their master, read once per series per pass (never one GET per occurrence).
-A single occurrence deleted or moved in Outlook stays Outlook's (see `engine/calendar_kind.py`).
+A single occurrence deleted or moved in Outlook stays Outlook's (see `engine/sync_kinds/calendar_kind.py`).
 
 Runs whole passes on in-memory stores against the in-process emulators; GETs are counted by the Graph
 emulator's own request counter (`GET /_emulator/stats`)."""
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_core.engine.credits import LAST_RECRUIT_SWEEP
-from sync_core.engine.reconcile import run_pass
+from sync_core.engine.sync_pass.credits import LAST_RECRUIT_SWEEP
+from sync_core.engine.sync_pass.reconcile import run_pass
 from sync_core.store.syncstate import SyncState
 from tests.unit.engine.test_pass_in_memory import Alice
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sync_core.config import Settings
-from sync_core.engine.calendar_kind import CalendarKind
-from sync_core.engine.gather import GraphSide, _read
+from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
+from sync_core.engine.sync_pass.gather import GraphSide, _read
 from tests.unit.calendar.conftest import as_graph_item, context
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sync_core.domain.items import RecruitChange, RecruitRef
-from sync_core.engine.cursors import next_watermark
-from sync_core.engine.gather import RecruitSide
+from sync_core.engine.sync_pass.cursors import next_watermark
+from sync_core.engine.sync_pass.gather import RecruitSide
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

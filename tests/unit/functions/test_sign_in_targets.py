@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_core.engine.accounts import HOME_PATH, consent_error_code, safe_next_path
+from sync_core.engine.accounts.accounts import HOME_PATH, consent_error_code, safe_next_path
 
 
 @pytest.mark.parametrize("target", ["/api/ui", "/api/ui/", "/api/ui/#calendar", "/api/ui?tab=contacts"])

@@ -166,7 +166,8 @@ import sys
 from collections import Counter
 from sync_core import telemetry_setup
 from sync_core.config import Settings
-from sync_core.engine import reconcile, telemetry
+from sync_core.engine.sync_pass import reconcile
+from sync_core.engine import telemetry
 settings = Settings(applicationinsights_connection_string="")
 with telemetry.sync_pass(settings, "874920001:1", "calendar", "sweep"):
     telemetry.record_outcome(Counter(graph_created=1))

@@ -8,19 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync_core.config import Settings, get_settings
-from sync_core.engine.kinds import KindName, SyncKind
+from sync_core.engine.sync_kinds.kinds import KindName, SyncKind
 
 KindFactory = Callable[[Settings], SyncKind]
 
 
 def _calendar(settings: Settings) -> SyncKind:
-    from sync_core.engine.calendar_kind import CalendarKind
+    from sync_core.engine.sync_kinds.calendar_kind import CalendarKind
 
     return CalendarKind(settings)
 
 
 def _contacts(settings: Settings) -> SyncKind:
-    from sync_core.engine.contacts_kind import ContactsKind
+    from sync_core.engine.sync_kinds.contacts_kind import ContactsKind
 
     return ContactsKind(settings)
 

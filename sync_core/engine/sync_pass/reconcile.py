@@ -14,22 +14,23 @@ from datetime import datetime
 
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
-from sync_core.engine import credits, initial_sync, telemetry
-from sync_core.engine.apply import apply
+from sync_core.engine import telemetry
 from sync_core.engine.context import EngineContext, NotConnected
-from sync_core.engine.cursors import FAILING_PASSES, store_cursors
-from sync_core.engine.gather import (
+from sync_core.engine.sync_kinds.kinds import SyncKind, window_slid
+from sync_core.engine.sync_kinds.registry import kind_for
+from sync_core.engine.sync_lifecycle.lifecycle import CONTAINER_DELETED, mark_error, teardown
+from sync_core.engine.sync_pass import credits, initial_sync
+from sync_core.engine.sync_pass.apply import apply
+from sync_core.engine.sync_pass.cursors import FAILING_PASSES, store_cursors
+from sync_core.engine.sync_pass.gather import (
     fetch_recruit,
     gather_graph,
     gather_recruit,
     link_index,
     links_by_recruit_keys,
 )
-from sync_core.engine.kinds import SyncKind, window_slid
-from sync_core.engine.lifecycle import CONTAINER_DELETED, mark_error, teardown
-from sync_core.engine.registry import kind_for
-from sync_core.engine.scope import PassScope, SyncStopped, open_scope, reload_state
-from sync_core.engine.synclog import log_pass, repair_entry, unreadable_entry
+from sync_core.engine.sync_pass.scope import PassScope, SyncStopped, open_scope, reload_state
+from sync_core.engine.sync_pass.synclog import log_pass, repair_entry, unreadable_entry
 from sync_core.graph.errors import AuthRequired, ContainerGone, DeltaExpired
 from sync_core.recruit.errors import InvalidToken, RateLimited, ScopeMismatch
 from sync_core.store.connections import ConnectionKey

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sync_core.engine.accounts import connection_of
+from sync_core.engine.accounts.accounts import connection_of
 from sync_core.engine.context import EngineContext, NotConnected
 from sync_core.recruit.errors import RecruitError
 from sync_core.store.connections import Connection, ConnectionKey

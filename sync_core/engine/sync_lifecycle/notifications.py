@@ -34,7 +34,7 @@ MAX_RECRUIT_IDS = 10_000
 # Graph subscription ids are GUIDs; allow any short id of letters, digits and '-' (so a format change does
 # not drop notifications) but nothing that could not be one, such as 600 characters or a '/'.
 _SUBSCRIPTION_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
-# Our Recruit channel ids are positive integers below 2**48 (engine/subscriptions.py).
+# Our Recruit channel ids are positive integers below 2**48 (engine/sync_lifecycle/subscriptions.py).
 _CHANNEL_ID = re.compile(r"[1-9][0-9]{0,17}")
 # Recruit record ids are long decimal numbers; module API names are identifiers.
 _RECORD_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sync_core.engine import credits
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import SyncKind, window_slid
-from sync_core.engine.registry import KIND_NAMES
-from sync_core.engine.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.engine.sync_kinds.kinds import SyncKind, window_slid
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
+from sync_core.engine.sync_lifecycle.subscriptions import ensure_graph_subscription, ensure_recruit_channel
+from sync_core.engine.sync_pass import credits
 from sync_core.store.connections import Connection
 from sync_core.store.queues import SyncRequest
 from sync_core.store.synclog import LogEntry
@@ -24,7 +24,8 @@ from sync_core.store.syncstate import Kind, SyncState
 log = logging.getLogger(__name__)
 
 RENEWING_STATUSES = frozenset({"active", "initial_sync"})
-# How often a window resync may be queued; Recruit sweeps follow RECRUIT_SWEEP_MINUTES (engine/credits.py).
+# How often a window resync may be queued; Recruit sweeps follow RECRUIT_SWEEP_MINUTES
+# (engine/sync_pass/credits.py).
 SWEEP_INTERVAL = timedelta(hours=6)
 SWEEP_EARLY = timedelta(minutes=1)
 # counters (ints) keep when the timer last queued a sweep / a window resync, as epoch seconds.

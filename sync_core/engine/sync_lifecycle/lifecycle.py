@@ -13,11 +13,11 @@ import uuid
 
 from azure.core.exceptions import ResourceNotFoundError
 
+from sync_core.engine.accounts.disconnect import finish_disconnect
 from sync_core.engine.context import EngineContext, NotConnected
-from sync_core.engine.disconnect import finish_disconnect
-from sync_core.engine.kinds import KindName
-from sync_core.engine.registry import kind_for
-from sync_core.engine.subscriptions import (
+from sync_core.engine.sync_kinds.kinds import KindName
+from sync_core.engine.sync_kinds.registry import kind_for
+from sync_core.engine.sync_lifecycle.subscriptions import (
     ensure_graph_subscription,
     ensure_recruit_channel,
     remove_graph_subscription,

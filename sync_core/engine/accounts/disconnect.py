@@ -11,10 +11,10 @@ import logging
 
 import httpx
 
-from sync_core.engine.accounts import NotSignedIn, connection_of
+from sync_core.engine.accounts.accounts import NotSignedIn, connection_of
 from sync_core.engine.context import EngineContext
-from sync_core.engine.enablement import request_disable
-from sync_core.engine.registry import KIND_NAMES
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
+from sync_core.engine.sync_lifecycle.enablement import request_disable
 from sync_core.recruit import oauth as recruit_oauth
 from sync_core.recruit.errors import RecruitError
 from sync_core.store.connections import ConnectionKey

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from sync_core.config import Settings
 from sync_core.domain.items import GraphChange, JsonValue, RecruitChange, RecruitRef
-from sync_core.engine.kinds import KindContext, KindName, Window
+from sync_core.engine.sync_kinds.kinds import KindContext, KindName, Window
 from sync_core.graph.client import GraphClient
 from sync_core.graph.containers import Removal
 from sync_core.graph.paths import ItemKind

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sync_core.engine.accounts import connection_of
+from sync_core.engine.accounts.accounts import connection_of
 from sync_core.engine.context import EngineContext
-from sync_core.engine.registry import kind_for
-from sync_core.engine.scope import kind_context
+from sync_core.engine.sync_kinds.registry import kind_for
+from sync_core.engine.sync_pass.scope import kind_context
 from sync_core.recruit.client import MAX_PER_PAGE
 from sync_core.recruit.eligibility import bulk_originated
 from sync_core.store.connections import ConnectionKey
@@ -35,7 +35,8 @@ def estimate_seconds(copied: int, listed: int) -> int:
 
 async def enable_preview(ctx: EngineContext, key: ConnectionKey, kind_name: Kind) -> dict[str, Any]:
     """`GET /api/sync/{kind}/preview`: `{"copied", "left_out": {reason: n}, "listed", "estimate_seconds",
-    "cap"}`, with the same eligibility rules, order and cap as the initial sync (engine/initial_sync.py)."""
+    "cap"}`, with the same eligibility rules, order and cap as the initial sync
+    (engine/sync_pass/initial_sync.py)."""
     settings = ctx.settings
     connection = await connection_of(ctx, key)
     kind = kind_for(kind_name, settings)

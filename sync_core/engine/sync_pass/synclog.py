@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sync_core.domain.items import FieldValues
-from sync_core.engine.scope import PassScope
+from sync_core.engine.sync_pass.scope import PassScope
 from sync_core.store.synclog import LogEntry, LogLevel, LogType
 
 PASS_COUNTS = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import KindContext, SyncKind
+from sync_core.engine.sync_kinds.kinds import KindContext, SyncKind
 from sync_core.graph.client import GraphClient
 from sync_core.recruit.client import RecruitClient
 from sync_core.store.connections import Connection, ConnectionKey

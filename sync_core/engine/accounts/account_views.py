@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sync_core.engine.accounts import connection_of
-from sync_core.engine.admin_status import checked_connection
+from sync_core.engine.accounts.accounts import connection_of
+from sync_core.engine.accounts.admin_status import checked_connection
 from sync_core.engine.context import EngineContext
-from sync_core.engine.enablement import microsoft_ready
-from sync_core.engine.registry import KIND_NAMES
-from sync_core.engine.repair import repair_available_at
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
+from sync_core.engine.sync_lifecycle.enablement import microsoft_ready
+from sync_core.engine.sync_lifecycle.repair import repair_available_at
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.synclog import LogType
 from sync_core.store.syncstate import Kind, SyncState
@@ -32,7 +32,7 @@ def kind_view(state: SyncState) -> dict[str, Any]:
         "status": state.status,
         "progress": {"done": state.initial_done, "total": state.initial_total},
         "counts": dict(state.counters),
-        # Items that could not be synced and are not yet written (engine/failed_items.py).
+        # Items that could not be synced and are not yet written (engine/sync_pass/failed_items.py).
         "failed": len(state.failed_items),
         "last_sync": _iso(state.last_sync),
         "last_error": last_error,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sync_core.engine import credits
-from sync_core.engine.gather import GraphSide, RecruitSide
-from sync_core.engine.scope import PassScope
-from sync_core.engine.write_outcome import ApplyOutcome
+from sync_core.engine.sync_pass import credits
+from sync_core.engine.sync_pass.gather import GraphSide, RecruitSide
+from sync_core.engine.sync_pass.scope import PassScope
+from sync_core.engine.sync_pass.write_outcome import ApplyOutcome
 from sync_core.store.syncstate import SyncState
 
 # A pass whose Outlook-side writes to Recruit failed keeps its delta link (so delta replays those items);

@@ -32,8 +32,8 @@ from sync_core.domain.contact_fields import (
 from sync_core.domain.items import FieldValues, JsonValue
 from sync_core.domain.policy import FieldRule, SyncPolicy
 from sync_core.domain.timezones import UnknownTimeZone, zone
-from sync_core.engine.kind_base import ContainerCalls, KindBase, modified_at
-from sync_core.engine.kinds import KindContext, KindName
+from sync_core.engine.sync_kinds.kind_base import ContainerCalls, KindBase, modified_at
+from sync_core.engine.sync_kinds.kinds import KindContext, KindName
 from sync_core.graph import containers
 from sync_core.graph.client import GraphClient
 from sync_core.graph.contact_codec import display_name, group_of, read_graph, write_graph

@@ -20,11 +20,11 @@ from typing import Any
 from sync_core.domain.items import RecruitRef
 from sync_core.domain.planner import plan
 from sync_core.engine import telemetry
-from sync_core.engine.apply import apply
-from sync_core.engine.cursors import WATERMARK_SLACK
-from sync_core.engine.gather import eligible_changes, link_index, links_by_recruit_keys
-from sync_core.engine.scope import PassScope
-from sync_core.engine.synclog import log_pass
+from sync_core.engine.sync_pass.apply import apply
+from sync_core.engine.sync_pass.cursors import WATERMARK_SLACK
+from sync_core.engine.sync_pass.gather import eligible_changes, link_index, links_by_recruit_keys
+from sync_core.engine.sync_pass.scope import PassScope
+from sync_core.engine.sync_pass.synclog import log_pass
 from sync_core.store.queues import SyncRequest
 from sync_core.store.syncstate import SyncState
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sync_core.domain.items import GraphChange, LinkIndex, RecruitChange, RecruitRef, UnreadableItem
 from sync_core.domain.pair_values import later
-from sync_core.engine.kinds import SyncKind
-from sync_core.engine.linkstore import decode_snapshot, to_domain
-from sync_core.engine.scope import PassScope
+from sync_core.engine.sync_kinds.kinds import SyncKind
+from sync_core.engine.sync_pass.linkstore import decode_snapshot, to_domain
+from sync_core.engine.sync_pass.scope import PassScope
 from sync_core.graph.delta import DeltaRound, fetch_tags, is_removed
 from sync_core.recruit.datetimes import parse_optional
 from sync_core.recruit.eligibility import bulk_originated

@@ -1,6 +1,7 @@
 """Sign in with Zoho and SSO detection: who the Recruit user is, and whether their org's tenant serves them.
 
-Microsoft consent and enable/disable are in engine/enablement.py; the Manage page's views in account_views.py.
+Microsoft consent and enable/disable are in engine/sync_lifecycle/enablement.py; the Manage page's views in
+account_views.py.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from sync_core.engine.accounts.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
 from sync_core.engine.context import EngineContext
-from sync_core.engine.registry import KIND_NAMES
-from sync_core.engine.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
 from sync_core.graph.auth import app_credential
 from sync_core.graph.client import GraphClient
 from sync_core.graph.errors import GraphError, ItemNotFound

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.registry import UnknownKind, parse_kind
+from sync_core.engine.sync_kinds.registry import UnknownKind, parse_kind
 from sync_core.store import keys
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.rotation import find_stale_rows

@@ -36,8 +36,8 @@ from sync_core.domain.items import FieldValues, JsonValue, UnreadableItem
 from sync_core.domain.policy import FieldRule, SyncPolicy
 from sync_core.domain.recurrence import UnsupportedRecurrence, canonical_rule
 from sync_core.domain.recurrence_zones import move_rule
-from sync_core.engine.kind_base import EPOCH, ContainerCalls, KindBase
-from sync_core.engine.kinds import KindContext, KindName, Window
+from sync_core.engine.sync_kinds.kind_base import EPOCH, ContainerCalls, KindBase
+from sync_core.engine.sync_kinds.kinds import KindContext, KindName, Window
 from sync_core.graph import containers
 from sync_core.graph import event_codec as graph_codec
 from sync_core.graph.client import GraphClient

@@ -9,10 +9,10 @@ from typing import Any
 
 from sync_core.domain.actions import CreateInGraph, GraphWrite, UpdateGraph
 from sync_core.domain.items import FieldValues
-from sync_core.engine.failed_items import graph_refusal_is_permanent
-from sync_core.engine.scope import PassScope
-from sync_core.engine.synclog import title_of
-from sync_core.engine.write_outcome import ApplyOutcome, LinkWriter, with_groups
+from sync_core.engine.sync_pass.failed_items import graph_refusal_is_permanent
+from sync_core.engine.sync_pass.scope import PassScope
+from sync_core.engine.sync_pass.synclog import title_of
+from sync_core.engine.sync_pass.write_outcome import ApplyOutcome, LinkWriter, with_groups
 from sync_core.graph import items as graph_items
 from sync_core.graph.batch import BatchRequest, BatchResponse, run_batch
 from sync_core.graph.errors import ContainerGone

@@ -8,10 +8,10 @@ import logging
 from dataclasses import dataclass
 
 from sync_core.config import Settings
-from sync_core.engine.accounts import connection_of, consent_error_code
+from sync_core.engine.accounts.accounts import connection_of, consent_error_code
+from sync_core.engine.accounts.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
 from sync_core.engine.context import EngineContext
-from sync_core.engine.registry import UnknownKind, parse_kind
-from sync_core.engine.sign_in_flows import SignInRefused, put_state, redirect_uri, take_state
+from sync_core.engine.sync_kinds.registry import UnknownKind, parse_kind
 from sync_core.graph.auth import finish_consent, start_consent
 from sync_core.graph.errors import ConsentError
 from sync_core.store.connections import Connection, ConnectionKey

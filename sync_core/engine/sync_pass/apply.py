@@ -23,11 +23,11 @@ from sync_core.domain.actions import (
     UpdateRecruit,
 )
 from sync_core.domain.items import FieldValues, RecruitRef
-from sync_core.engine.failed_items import FailureBook, record_refusal_is_permanent
-from sync_core.engine.graph_writes import graph_writes
-from sync_core.engine.scope import PassScope
-from sync_core.engine.synclog import conflict_entry, title_of, unlink_entry
-from sync_core.engine.write_outcome import ApplyOutcome, LinkWriter, with_groups
+from sync_core.engine.sync_pass.failed_items import FailureBook, record_refusal_is_permanent
+from sync_core.engine.sync_pass.graph_writes import graph_writes
+from sync_core.engine.sync_pass.scope import PassScope
+from sync_core.engine.sync_pass.synclog import conflict_entry, title_of, unlink_entry
+from sync_core.engine.sync_pass.write_outcome import ApplyOutcome, LinkWriter, with_groups
 from sync_core.recruit.errors import RecordResult
 from sync_core.store.synclog import LogEntry
 

@@ -1,5 +1,5 @@
 """What a Recruit organisation's administrators may do: the org overview of every signed-in user's sync, and
-turning a user's sync off (who is an administrator: engine/admin_status.py).
+turning a user's sync off (who is an administrator: engine/accounts/admin_status.py).
 
 Every use case takes the administrator's own connection key: the org comes from it, never from the client.
 """
@@ -10,13 +10,13 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sync_core.engine import credits
-from sync_core.engine.account_views import kind_summary
-from sync_core.engine.accounts import NotSignedIn
-from sync_core.engine.admin_status import require_administrator
+from sync_core.engine.accounts.account_views import kind_summary
+from sync_core.engine.accounts.accounts import NotSignedIn
+from sync_core.engine.accounts.admin_status import require_administrator
 from sync_core.engine.context import EngineContext
-from sync_core.engine.enablement import request_disable
-from sync_core.engine.registry import KIND_NAMES
+from sync_core.engine.sync_kinds.registry import KIND_NAMES
+from sync_core.engine.sync_lifecycle.enablement import request_disable
+from sync_core.engine.sync_pass import credits
 from sync_core.store.connections import Connection, ConnectionKey
 from sync_core.store.syncstate import Kind
 
@@ -36,8 +36,8 @@ class UnknownUser(Exception):
 
 
 async def credits_today(ctx: EngineContext, org_id: str) -> dict[str, Any]:
-    """The org's Recruit credits spent today (UTC day, every user's clients counted: engine/credits.py)
-    against its daily budget (None: no budget set)."""
+    """The org's Recruit credits spent today (UTC day, every user's clients counted:
+    engine/sync_pass/credits.py) against its daily budget (None: no budget set)."""
     used = await credits.used_today(ctx, org_id)
     return {"counted": True, "used": used, "budget": ctx.settings.recruit_daily_credit_budget or None}
 

@@ -1,7 +1,8 @@
 """'Repair now': a full reconciliation of one kind on the user's request, at most once per REPAIR_INTERVAL.
 
-The pass is the ordinary reconcile pass with purpose REPAIR (engine/reconcile.py): a fresh Graph delta round,
-every Recruit record listed, every linked pair compared on both sides; this module admits and queues it.
+The pass is the ordinary reconcile pass with purpose REPAIR (engine/sync_pass/reconcile.py): a fresh Graph
+delta round, every Recruit record listed, every linked pair compared on both sides; this module admits and
+queues it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sync_core.engine.accounts import connection_of
+from sync_core.engine.accounts.accounts import connection_of
 from sync_core.engine.context import EngineContext
 from sync_core.store.connections import ConnectionKey
 from sync_core.store.queues import SyncPurpose, SyncRequest

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sync_core.domain.items import FieldValues, Link
-from sync_core.engine.failed_items import FailureBook
-from sync_core.engine.linkstore import to_store
-from sync_core.engine.scope import PassScope
-from sync_core.engine.synclog import failure_entry, note_entry, title_of
+from sync_core.engine.sync_pass.failed_items import FailureBook
+from sync_core.engine.sync_pass.linkstore import to_store
+from sync_core.engine.sync_pass.scope import PassScope
+from sync_core.engine.sync_pass.synclog import failure_entry, note_entry, title_of
 from sync_core.store.links import Link as StoredLink
 from sync_core.store.synclog import LogEntry
 

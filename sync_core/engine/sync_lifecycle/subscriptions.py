@@ -15,7 +15,7 @@ from functools import partial
 from azure.core.exceptions import ResourceNotFoundError
 
 from sync_core.engine.context import EngineContext
-from sync_core.engine.kinds import SyncKind
+from sync_core.engine.sync_kinds.kinds import SyncKind
 from sync_core.graph import subscriptions as graph_subscriptions
 from sync_core.graph.client import GraphClient
 from sync_core.graph.errors import Conflict, GraphError, ItemNotFound
