@@ -41,8 +41,8 @@ class InvalidToken(RecruitError):
 
 class ScopeMismatch(RecruitError):
     """401 `OAUTH_SCOPE_MISMATCH`: the token is valid but was not granted this call's scope. Refreshing does
-    not
-    help (a refresh keeps the consented scopes): the user must consent again to the scopes we ask for now."""
+    not help (a refresh keeps the consented scopes): the user must consent again to the scopes we ask for
+    now."""
 
 
 class RateLimited(RecruitError):
