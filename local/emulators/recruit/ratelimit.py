@@ -49,8 +49,7 @@ class RateLimiter:
 
 class RateLimitHeaderFilter:
     """Drops `Retry-After` and `X-RATELIMIT-*` from every answer while `headers_on()` is false (injected
-    faults
-    included: the shared fault injector adds `Retry-After` to each 429 it makes)."""
+    faults included: the shared fault injector adds `Retry-After` to each 429 it makes)."""
 
     def __init__(self, app: ASGIApp, headers_on: Callable[[], bool]) -> None:
         self.app = app
