@@ -44,8 +44,9 @@ class RecruitRef:
 class RecruitChange:
     """The current state of one Recruit record as the engine read it.
 
-    `fields` holds every synced field (None when deleted). `in_scope` False means the record still exists but
-    must not be in Outlook (another owner now, or not eligible): the Outlook copy goes, Recruit is untouched.
+    `fields` holds every synced field (None when deleted, and for another owner's record: never read).
+    `in_scope` False means the record still exists but must not be in Outlook (another owner now, or not
+    eligible): the Outlook copy goes, Recruit is untouched.
     """
 
     ref: RecruitRef

@@ -23,6 +23,7 @@ from kiota_abstractions.response_handler import ResponseHandler
 
 from sync_core.config import Settings, get_settings
 from sync_core.graph.errors import AuthRequired, GraphError, error_from_response, parse_retry_after
+from sync_core.tls import shared_ssl_context
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 IMMUTABLE_ID = 'IdType="ImmutableId"'
@@ -145,13 +146,27 @@ class GraphClient:
         from kiota_authentication_azure.azure_identity_authentication_provider import (
             AzureIdentityAuthenticationProvider,
         )
+        from kiota_http.kiota_client_factory import DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT
         from msgraph.graph_request_adapter import GraphRequestAdapter
+        from msgraph.graph_request_adapter import options as msgraph_middleware_options
+        from msgraph_core import GraphClientFactory
 
         self.settings = settings or get_settings()
         self.credential = credential
         self.max_attempts = max_attempts
         self.max_retry_after = max_retry_after
         self.backoff_seconds = backoff_seconds
+        if http_client is None:
+            # msgraph's own default client (the same timeouts, HTTP/2 and middleware), on the shared SSL
+            # context instead of a new one per client.
+            http_client = GraphClientFactory.create_with_default_middleware(
+                client=httpx.AsyncClient(
+                    timeout=httpx.Timeout(DEFAULT_REQUEST_TIMEOUT, connect=DEFAULT_CONNECTION_TIMEOUT),
+                    http2=True,
+                    verify=shared_ssl_context(),
+                ),
+                options=msgraph_middleware_options,
+            )
         self.adapter = GraphRequestAdapter(
             AzureIdentityAuthenticationProvider(credential, scopes=GRAPH_SCOPES), client=http_client
         )

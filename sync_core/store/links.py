@@ -148,9 +148,15 @@ def _from_entity(connection: ConnectionKey, kind: Kind, entity: dict[str, Any]) 
     return link
 
 
+# Linked-pair counts kept per repository (one entry per connection and kind): a few hundred bytes each.
+LINKED_COUNTS_KEPT = 10_000
+
+
 class LinkRepository:
     def __init__(self, storage: StorageContext) -> None:
         self._storage = storage
+        # (connection, kind) -> (the state ETag it was counted at, linked pairs), oldest first.
+        self._linked_counts: dict[tuple[str, str], tuple[str, int]] = {}
 
     async def _submit(self, table: TableClient, batch: list[Operation]) -> None:
         try:
@@ -259,8 +265,25 @@ class LinkRepository:
             if str(entity["RowKey"]).startswith("r:") or not link.recruit_id:
                 yield link
 
-    async def count_linked(self, connection: ConnectionKey, kind: Kind) -> int:
-        """How many pairs are linked (in sync), counted on their `r:` rows with only the key read."""
+    async def count_linked(self, connection: ConnectionKey, kind: Kind, as_of: str | None = None) -> int:
+        """How many pairs are linked (in sync), counted on their `r:` rows with only the key read.
+
+        `as_of`, the sync state's ETag: a count taken at that version of the state is reused. Every pass and
+        initial-sync step stores the state after its links, so such a count is at most one pass behind, and
+        a page that polls `/api/me` does not read a large account's links again and again."""
+        cache_key = (str(connection), kind)
+        cached = self._linked_counts.get(cache_key)
+        if as_of is not None and cached is not None and cached[0] == as_of:
+            return cached[1]
+        count = await self._count_linked(connection, kind)
+        if as_of is not None:
+            self._linked_counts.pop(cache_key, None)
+            self._linked_counts[cache_key] = (as_of, count)
+            while len(self._linked_counts) > LINKED_COUNTS_KEPT:
+                del self._linked_counts[next(iter(self._linked_counts))]
+        return count
+
+    async def _count_linked(self, connection: ConnectionKey, kind: Kind) -> int:
         table = await self._storage.table("links")
         entities = table.query_entities(
             "PartitionKey eq @pk and RowKey ge 'r:' and RowKey lt 'r;' and state eq 'linked'",

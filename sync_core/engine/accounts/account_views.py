@@ -44,7 +44,9 @@ async def kind_summary(ctx: EngineContext, key: ConnectionKey, kind: Kind) -> di
     now" can be used again."""
     state = await ctx.syncstate.get(key, kind) or SyncState(connection=key, kind=kind)
     view = kind_view(state)
-    view["in_sync"] = await ctx.links.count_linked(key, kind) if state.status != "disabled" else 0
+    # Shown on an active card only; an initial sync shows its progress, and is when the page polls most.
+    active = state.status == "active"
+    view["in_sync"] = await ctx.links.count_linked(key, kind, as_of=state.etag) if active else 0
     view["repair_after"] = _iso(repair_available_at(state, ctx.clock()))
     return view
 

@@ -93,11 +93,14 @@ class KindBase:
 
     def recruit_change(self, module: str, record: Mapping[str, Any], ctx: KindContext) -> RecruitChange:
         owner_field = ctx.owner_fields.get(module) or self.owner_field(module)
+        in_scope = owner_id(record, owner_field) == ctx.recruit_user_id
+        # Another owner's record only ever takes its Outlook copy away, so its fields are not converted: a
+        # listing holds the whole org's records, most of them other users'.
         return RecruitChange(
             ref=RecruitRef(module, str(record["id"])),
-            fields=self.recruit_values(module, record, ctx),
+            fields=self.recruit_values(module, record, ctx) if in_scope else None,
             modified=modified_at(record.get("Modified_Time")),
-            in_scope=owner_id(record, owner_field) == ctx.recruit_user_id,
+            in_scope=in_scope,
         )
 
     def graph_change(self, item: Mapping[str, Any], tag: str | None, ctx: KindContext) -> GraphChange | None:

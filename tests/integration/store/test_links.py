@@ -196,3 +196,19 @@ async def test_a_link_built_fresh_equals_the_same_link_read_back(
     assert await links.by_recruit(connection_key, "calendar", "Events", "rec-1") == make_link(
         connection_key, 1
     )
+
+
+async def test_linked_pairs_are_counted_once_per_state_version(
+    links: LinkRepository, connection_key: ConnectionKey
+) -> None:
+    await links.save_many([make_link(connection_key, n) for n in range(3)])
+    await links.save(make_link(connection_key, 9, recruit_id="", state="intent"))  # not in sync yet
+
+    first = await links.count_linked(connection_key, "calendar", as_of="etag-1")
+    await links.save(make_link(connection_key, 3))
+    same_version = await links.count_linked(connection_key, "calendar", as_of="etag-1")
+    next_version = await links.count_linked(connection_key, "calendar", as_of="etag-2")
+    uncached = await links.count_linked(connection_key, "calendar")
+
+    # A pass stores the state after its links: the version moves with every change the count can see.
+    assert (first, same_version, next_version, uncached) == (3, 3, 4, 4)
