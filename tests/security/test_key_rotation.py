@@ -18,6 +18,8 @@ from sync_core.store.rotation import find_stale_rows
 from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import stack_settings
 
+pytestmark = pytest.mark.e2e
+
 KEY = ConnectionKey(org_id="org-rot", user_id="user-rot")
 NEW_KEY = f"k2:{base64.b64encode(os.urandom(32)).decode()}"
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 
 from sync_core.engine.context import EngineContext
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
@@ -14,6 +15,8 @@ from tests.fixtures.polling import poll_async
 from tests.fixtures.recruit_emulator import RecruitEmulator
 from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import csrf_headers, sign_in
+
+pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"
 DEADLINE_SECONDS = 90.0

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from sync_core.engine.context import EngineContext
 from sync_core.store.queues import LifecycleRequest
@@ -15,6 +16,8 @@ from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import csrf_headers, key_of, sign_in
 
 from .test_own_containers import ALICE, Outlook, eventually
+
+pytestmark = pytest.mark.e2e
 
 
 async def _enable_calendar(browser: httpx.AsyncClient) -> None:

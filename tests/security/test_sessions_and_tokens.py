@@ -19,6 +19,8 @@ from sync_core.store.connections import Connection, RecruitToken
 from tests.fixtures.stack import Stack
 from tests.integration.product_api.conftest import csrf_headers, key_of, sign_in, stack_settings
 
+pytestmark = pytest.mark.e2e
+
 ALICE = "alice@contoso.example"
 BOB = "bob@fabrikam.example"
 
