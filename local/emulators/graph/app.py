@@ -16,6 +16,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from ..kit.app import CONTROL_PREFIX, EmulatorCore, InstrumentMiddleware, _json_body, control_routes
+from . import bodies
 from .access import AccessControl
 from .batch import Batch
 from .delta import DeltaBook
@@ -93,6 +94,7 @@ class GraphEmulatorApp:
         self.deltas.reset()
         self.subscriptions.reset()
         self.throttle.reset()
+        bodies.text_links["mode"] = bodies.TEXT_LINK_MODES[0]
 
     # --- Graph-specific control routes ---
 
@@ -144,7 +146,17 @@ class GraphEmulatorApp:
             body = await _json_body(request)
             if "max_subscription_minutes" in body:
                 self.max_subscription_minutes = int(body["max_subscription_minutes"])
-            return JSONResponse({"max_subscription_minutes": self.max_subscription_minutes})
+            if "text_links" in body:
+                if body["text_links"] not in bodies.TEXT_LINK_MODES:
+                    modes = list(bodies.TEXT_LINK_MODES)
+                    return JSONResponse({"error": f"text_links must be one of {modes}"}, status_code=400)
+                bodies.text_links["mode"] = str(body["text_links"])
+            return JSONResponse(
+                {
+                    "max_subscription_minutes": self.max_subscription_minutes,
+                    "text_links": bodies.text_links["mode"],
+                }
+            )
 
         return [
             Route(f"{CONTROL_PREFIX}/token", token, methods=["POST"]),

@@ -35,21 +35,35 @@ def wrap_html(fragment: str) -> str:
     return f"{HEAD}<body>\r\n{fragment}\r\n</body>\r\n</html>\r\n"
 
 
+# How the text form shows a link, which no source documents: "dropped" keeps only the link's text (the
+# default), "kept" adds its target as Outlook's plain-text mail does, `text<https://...>`. Switched with
+# `POST /_emulator/settings {"text_links": ...}`, so that tests can try the product both ways.
+TEXT_LINK_MODES = ("dropped", "kept")
+text_links = {"mode": "dropped"}
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.links: list[str | None] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href"))
         elif tag == "br" or (tag in _BLOCKS and self.parts and not self.parts[-1].endswith("\n")):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
+        elif tag == "a" and self.links:
+            target = self.links.pop()
+            if target and text_links["mode"] == "kept" and not self.hidden:
+                self.parts.append(f"<{target}>")
         elif tag in _BLOCKS and self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
 

@@ -178,3 +178,28 @@ async def test_injected_faults_answer_in_graphs_error_shape(
 async def test_unknown_segment_is_a_graph_shaped_400(client_for: Clients) -> None:
     answer = await client_for(ALICE).get("/me/notAThing")
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "BadRequest"
+
+
+async def test_the_text_form_of_a_link_is_switchable_since_no_source_documents_it(
+    graph: GraphEmulatorHandle, client_for: Clients
+) -> None:
+    alice = client_for(ALICE)
+    link = '<a href="https://example.com/join">join here</a>'
+    body = {"contentType": "html", "content": f"<p>Agenda: {link}</p>"}
+    created = (await alice.post("/me/events", json=event_body(body=body))).json()
+    text = {"Prefer": 'outlook.body-content-type="text"'}
+
+    default = (await alice.get(f"/me/events/{created['id']}", headers=text)).json()["body"]["content"]
+    kept_mode = graph.control("settings", {"text_links": "kept"})
+    kept = (await alice.get(f"/me/events/{created['id']}", headers=text)).json()["body"]["content"]
+    async with httpx.AsyncClient(base_url=graph.base_url, trust_env=False) as control:
+        refused = await control.post("/_emulator/settings", json={"text_links": "maybe"})
+    graph.reset()
+
+    assert (default, kept_mode["text_links"], kept) == (
+        "Agenda: join here",
+        "kept",
+        "Agenda: join here<https://example.com/join>",
+    )
+    assert refused.status_code == 400
+    assert graph.control("settings")["text_links"] == "dropped"  # a reset brings the default back
