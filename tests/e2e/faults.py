@@ -83,9 +83,13 @@ def syncstate_row(own: OwnStack, kind: str) -> dict[str, Any]:
     return dict(row)
 
 
-def lease_held(own: OwnStack, kind: str) -> bool:
-    """Whether a pass holds the (connection, kind) lease now."""
-    row = syncstate_row(own, kind)
+def lease_held(own: OwnStack, kind: str, client: TableClient | None = None) -> bool:
+    """Whether a pass holds the (connection, kind) lease now (through `client`, the syncstate table's,
+    when the caller keeps one open)."""
+    if client is None:
+        row = syncstate_row(own, kind)
+    else:
+        [row] = client.query_entities(f"RowKey eq '{kind}'")
     expires = row.get("lease_expires")
     return bool(row.get("lease_owner")) and expires is not None and expires > datetime.now(UTC)
 
@@ -105,13 +109,17 @@ def item_writes(before: dict[str, int], after: dict[str, int], prefix: str, frag
 def crash_mid_apply(own: OwnStack, kind: str, progress: Callable[[], T], partial: Callable[[T], bool]) -> T:
     """Kills the dev host the moment a pass holds the lease and `progress` shows some but not all of the
     expected writes made; returns that progress (what the crash interrupted)."""
-    seen = poll(
-        progress,
-        lambda seen: partial(seen) and lease_held(own, kind),
-        "a pass part way through its writes",
-        seconds=CRASH_DEADLINE_SECONDS,
-        every=0.02,
-    )
+    # One open client for the whole wait: a new one per reading made each round slow enough on a busy
+    # machine to miss a write window of a few hundred milliseconds.
+    table = f"{own.env['TABLE_PREFIX']}syncstate"
+    with TableClient.from_connection_string(own.env["AzureWebJobsStorage"], table) as syncstate:
+        seen = poll(
+            progress,
+            lambda seen: partial(seen) and lease_held(own, kind, syncstate),
+            "a pass part way through its writes",
+            seconds=CRASH_DEADLINE_SECONDS,
+            every=0.01,
+        )
     own.crash()
     return seen
 

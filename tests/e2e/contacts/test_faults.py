@@ -82,11 +82,14 @@ def after_changes(before: list[str]) -> list[str]:
     return sorted([*kept, *NEW_R, *NEW_O])
 
 
-def creates_in_flight(own: OwnStack) -> int:
-    """Intent rows: Recruit creates of Outlook contacts that a pass has begun and not yet linked."""
+def links_table(own: OwnStack) -> TableClient:
     table = f"{own.env['TABLE_PREFIX']}links"
-    with TableClient.from_connection_string(own.env["AzureWebJobsStorage"], table) as client:
-        return sum(1 for _ in client.query_entities("state eq 'intent'", select=["RowKey"]))
+    return TableClient.from_connection_string(own.env["AzureWebJobsStorage"], table)
+
+
+def creates_in_flight(links: TableClient) -> int:
+    """Intent rows: Recruit creates of Outlook contacts that a pass has begun and not yet linked."""
+    return sum(1 for _ in links.query_entities("state eq 'intent'", select=["RowKey"]))
 
 
 def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and_its_link(
@@ -111,7 +114,10 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
 
         with faults(graph, recruit, recruit_latency_ms=RECRUIT_LATENCY_MS):
             make_changes(sides)
-            in_flight = crash_mid_apply(own, "contacts", lambda: creates_in_flight(own), lambda n: n > 0)
+            with links_table(own) as links:
+                in_flight = crash_mid_apply(
+                    own, "contacts", lambda: creates_in_flight(links), lambda n: n > 0
+                )
             assert in_flight > 0
             own.start()
 
@@ -125,7 +131,9 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
     assert once_each(outlook_after) == [] and once_each(recruit_after) == []
     assert (outlook_after, recruit_after) == expected
     assert len(recruit_after) == len(recruit_before) + len(NEW_R + NEW_O) - len(DELETED)
-    assert creates_in_flight(own) == 0  # every interrupted create was adopted or made, none left hanging
+    with links_table(own) as links:
+        # Every interrupted create was adopted or made, none left hanging.
+        assert creates_in_flight(links) == 0
 
 
 def make_changes(sides: Contacts) -> None:
