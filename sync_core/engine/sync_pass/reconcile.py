@@ -82,14 +82,19 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                 # Recruit, and between sweeps nothing else reads them), and sweeps Recruit only when owed.
                 await ctx.queues.send_sync(current, visibility_timeout=INITIAL_RETRY_SECONDS)
                 return
-            if sweeps_recruit(current):
-                await credits.owe_sweep(ctx, key, kind.name, ctx.clock())
-            elif current.recruit_ids and current.recruit_module:
-                await _leave_ids_for_holder(ctx, key, kind.name, current.recruit_module, current.recruit_ids)
-            if lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
-                # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
-                await _check_pending_later(ctx, current, lease)
-            return
+            marked = lease.marked
+            if await _leave_work_for_holder(ctx, key, kind.name, current):
+                # The holder may have let go, and its rerun read the state, between our try and our write:
+                # try once more. Either we hold the lease ourselves, or the `pending` this try finds or sets
+                # brings a rerun that starts after the work was stored.
+                lease = await ctx.syncstate.acquire(
+                    key, kind.name, owner, ctx.clock(), ctx.settings.lease_seconds
+                )
+            if isinstance(lease, LeaseBusy):
+                if marked or lease.marked or current.purpose == SyncPurpose.PENDING_CHECK:
+                    # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
+                    await _check_pending_later(ctx, current, lease)
+                return
         try:
             with telemetry.sync_pass(ctx.settings, current.connection, kind.name, current.reason):
                 stop = await _leased_pass(ctx, key, kind, current, lease)
@@ -116,6 +121,20 @@ def _needs_own_pass(request: SyncRequest) -> bool:
         or request.purpose in _FULL_REREADS
         or (bool(request.recruit_ids) and request.recruit_operation == RECRUIT_DELETE)
     )
+
+
+async def _leave_work_for_holder(
+    ctx: EngineContext, key: ConnectionKey, kind: Kind, request: SyncRequest
+) -> bool:
+    """Records in the sync state what the holder's rerun must do for `request` (a sweep owed, or a callback's
+    ids to read); False when there is nothing to record (a Graph notification: delta covers it)."""
+    if sweeps_recruit(request):
+        await credits.owe_sweep(ctx, key, kind, ctx.clock())
+        return True
+    if request.recruit_ids and request.recruit_module:
+        await _leave_ids_for_holder(ctx, key, kind, request.recruit_module, request.recruit_ids)
+        return True
+    return False
 
 
 async def _leave_ids_for_holder(

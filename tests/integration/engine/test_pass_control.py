@@ -152,6 +152,33 @@ async def test_a_recruit_callback_that_finds_the_lease_held_leaves_its_ids_to_th
     assert (await synced.state()).pending_recruit_ids is None
 
 
+async def test_a_callbacks_ids_reach_outlook_when_the_holders_rerun_ran_before_they_were_stored(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a full test run met: the callback's pass finds the lease held and sets `pending`, the holder
+    lets go and its rerun reads the state, and only then are the callback's ids stored."""
+    ctx, key = synced.ctx, synced.connection.key
+    lease = await ctx.syncstate.try_acquire(key, "calendar", "another-worker", ctx.clock(), 60)
+    assert lease is not None
+    synced.tick()
+    record_id = synced.recruit_create("Events", event_fields("Named while the holder let go"))
+    original_leave = reconcile._leave_ids_for_holder
+
+    async def holder_finishes_first(*args: Any) -> None:
+        assert await ctx.syncstate.release(lease)  # the holder lets go, sees `pending`...
+        await synced.sync(purpose=SyncPurpose.RERUN)  # ...and its rerun runs before the ids are stored
+        await original_leave(*args)
+
+    monkeypatch.setattr(reconcile, "_leave_ids_for_holder", holder_finishes_first)
+    callback = {"recruit_module": "Events", "recruit_ids": [record_id], "recruit_operation": "insert"}
+
+    await synced.sync(reason="recruit_notification", **callback)
+
+    assert "Named while the holder let go" in await synced.outlook_subjects()
+    state = await synced.state()
+    assert state.pending_recruit_ids is None and not state.lease_owner
+
+
 async def test_an_expired_delta_token_starts_a_fresh_round_without_duplicates(synced: Synced) -> None:
     before = await synced.outlook_subjects()
     synced.graph.control("expire-delta", {"user": synced.connection.email})
