@@ -170,15 +170,26 @@ def series_record(title: str, rule: str, first: datetime) -> dict[str, Any]:
     }
 
 
+def series_in_outlook(
+    outlook: Outlook, recruit: RecruitEmulator, rules: dict[str, tuple[str, datetime]]
+) -> dict[str, dict[str, Any]]:
+    """Makes one Recruit Event per rule and waits until each is in Outlook; returns the Outlook events."""
+    create_in_recruit(recruit, [series_record(title, *rules[title]) for title in rules])
+    return poll(
+        lambda: outlook_events(outlook), lambda e: set(rules) <= set(e), "the rules' events in Outlook"
+    )
+
+
+def rules_in_recruit(recruit: RecruitEmulator, rules: dict[str, tuple[str, datetime]]) -> dict[str, str]:
+    records = recruit_events(recruit, ALICE)
+    return {title: records[title]["Recurring_Activity"]["RRULE"] for title in rules}
+
+
 def test_recruit_rules_outlook_can_repeat_give_the_same_occurrences_in_outlook(
     browser: httpx.Client, fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator
 ) -> None:
     outlook = synced(browser, graph)
-    create_in_recruit(recruit, [series_record(title, *MAPPABLE[title]) for title in MAPPABLE])
-
-    events = poll(
-        lambda: outlook_events(outlook), lambda e: set(MAPPABLE) <= set(e), "every series in Outlook"
-    )
+    events = series_in_outlook(outlook, recruit, MAPPABLE)
     for title, (rule, first) in MAPPABLE.items():
         assert events[title]["type"] == "seriesMaster", title
         expected = [
@@ -187,29 +198,18 @@ def test_recruit_rules_outlook_can_repeat_give_the_same_occurrences_in_outlook(
         ]
         assert occurrences_in_outlook(outlook, events[title]["id"], first) == expected, title
     until_quiet(fresh_stack, graph, recruit)
-    records = recruit_events(recruit, ALICE)
-    assert {title: records[title]["Recurring_Activity"]["RRULE"] for title in MAPPABLE} == {
-        title: rule for title, (rule, _) in MAPPABLE.items()
-    }  # never rewritten
+    assert rules_in_recruit(recruit, MAPPABLE) == {t: rule for t, (rule, _) in MAPPABLE.items()}  # as written
 
 
 def test_recruit_rules_outlook_would_repeat_on_other_days_stay_one_event_with_the_rule_kept(
     browser: httpx.Client, fresh_stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator
 ) -> None:
-    outlook = synced(browser, graph)
-    create_in_recruit(recruit, [series_record(title, *UNMAPPABLE[title]) for title in UNMAPPABLE])
-
-    events = poll(
-        lambda: outlook_events(outlook), lambda e: set(UNMAPPABLE) <= set(e), "both events in Outlook"
-    )
+    events = series_in_outlook(synced(browser, graph), recruit, UNMAPPABLE)
     assert {title: (events[title]["type"], events[title].get("recurrence")) for title in UNMAPPABLE} == {
         title: ("singleInstance", None) for title in UNMAPPABLE
     }
     until_quiet(fresh_stack, graph, recruit)
-    records = recruit_events(recruit, ALICE)
-    assert {title: records[title]["Recurring_Activity"]["RRULE"] for title in UNMAPPABLE} == {
-        title: rule for title, (rule, _) in UNMAPPABLE.items()
-    }
+    assert rules_in_recruit(recruit, UNMAPPABLE) == {t: rule for t, (rule, _) in UNMAPPABLE.items()}
 
 
 def test_a_recruit_reminder_after_the_start_is_an_outlook_reminder_at_the_start(
