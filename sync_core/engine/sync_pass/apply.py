@@ -6,7 +6,6 @@ the rest.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -30,8 +29,6 @@ from sync_core.engine.sync_pass.synclog import conflict_entry, title_of, unlink_
 from sync_core.engine.sync_pass.write_outcome import ApplyOutcome, LinkWriter, with_groups
 from sync_core.recruit.errors import RecordResult
 from sync_core.store.synclog import LogEntry
-
-log = logging.getLogger(__name__)
 
 _DELETED = frozenset({"INVALID_DATA", "RECORD_NOT_FOUND", "NOT_FOUND"})
 

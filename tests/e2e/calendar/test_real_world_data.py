@@ -89,6 +89,18 @@ def occurrences_in_outlook(outlook: Outlook, event_id: str, first: datetime) -> 
     return sorted(starts)
 
 
+def rewrites_while_settling(
+    stack: Stack, graph: GraphEmulatorHandle, recruit: RecruitEmulator
+) -> tuple[int, int]:
+    """(Outlook event PATCHes, Recruit record PUTs) made from now until the stack is quiet."""
+    before = request_counts(graph), request_counts(recruit)
+    until_quiet(stack, graph, recruit)
+    after = request_counts(graph), request_counts(recruit)
+    return writes(before[0], after[0], "PATCH", EVENT_WRITES), writes(
+        before[1], after[1], "PUT", RECORD_WRITES
+    )
+
+
 # Exchange's text form of a link is not documented (local/README.md): the emulator plays both ways.
 @pytest.mark.parametrize("text_links", ["kept", "dropped"])
 def test_an_outlook_html_body_reaches_recruit_as_text_and_nothing_is_rewritten(
@@ -125,12 +137,8 @@ def test_an_outlook_html_body_reaches_recruit_as_text_and_nothing_is_rewritten(
     assert (TEAMS_LINK in description) == (text_links == "kept"), description
     assert "<" not in description.replace(f"<{TEAMS_LINK}>", ""), description  # text, not markup
     assert "Introductions" in description and "Case study" in description
-    before = request_counts(graph), request_counts(recruit)
-    until_quiet(fresh_stack, graph, recruit)
-    after = request_counts(graph), request_counts(recruit)
     # Outlook's body is left as the user wrote it, and Recruit is written once, not again.
-    assert writes(before[0], after[0], "PATCH", EVENT_WRITES) == 0
-    assert writes(before[1], after[1], "PUT", RECORD_WRITES) == 0
+    assert rewrites_while_settling(fresh_stack, graph, recruit) == (0, 0)
     assert recruit_events(recruit, ALICE)["Panel interview prep"]["Description"] == description
 
 
@@ -152,12 +160,8 @@ def test_a_recruit_description_with_tabs_indents_and_blank_lines_survives_exchan
     )
 
     poll(lambda: outlook_events(outlook), lambda e: "Quarterly client review" in e, "the event in Outlook")
-    before = request_counts(graph), request_counts(recruit)
-    until_quiet(fresh_stack, graph, recruit)
-    after = request_counts(graph), request_counts(recruit)
     # Exchange's HTML read back is no edit on either side.
-    assert writes(before[1], after[1], "PUT", RECORD_WRITES) == 0
-    assert writes(before[0], after[0], "PATCH", EVENT_WRITES) == 0
+    assert rewrites_while_settling(fresh_stack, graph, recruit) == (0, 0)
     assert recruit_events(recruit, ALICE)["Quarterly client review"]["Description"] == description
 
 
