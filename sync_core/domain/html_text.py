@@ -1,14 +1,15 @@
-"""Event bodies: Outlook HTML to the plain text Recruit stores, and plain text to the Graph body we write.
+"""Event bodies: Outlook HTML to the plain text Recruit stores, and plain text to the HTML body we write.
 
 HTML is laid out by inscriptis (lines, paragraphs, lists, tables); links keep their URL ("Join <https://…>").
-Spaces Exchange spells as `&nbsp;` and tabs inside the text are kept, so our own text body, which Exchange
-hands back as HTML, reads back as the text we wrote (no echo, no rewrite of Recruit's Description).
+Spaces spelt as `&nbsp;` and tabs inside the text are kept, so the HTML body we write (`text_to_html`), as
+Exchange hands it back, reads back as the text we wrote (no echo, no rewrite of Recruit's Description).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 from inscriptis.css_profiles import CSS_PROFILES
@@ -124,6 +125,29 @@ def body_to_text(body: Mapping[str, Any] | None) -> str:
     return trim_text(content)
 
 
+def text_to_html(text: str | None) -> str:
+    """Plain text as HTML that Outlook shows as typed and `html_to_text` reads back as the same text (after
+    `trim_text`): a `<br>` per line end, `&nbsp;` for each space HTML would collapse (one not between two
+    visible characters), tabs as they are (kept inside a line's text)."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<div>" + "<br>\r\n".join(_typed_spaces(escape(line, quote=False)) for line in lines) + "</div>"
+
+
+def _typed_spaces(line: str) -> str:
+    return "".join(
+        "&nbsp;"
+        if char == " " and not (0 < i < len(line) - 1 and _visible(line[i - 1]) and _visible(line[i + 1]))
+        else char
+        for i, char in enumerate(line)
+    )
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace()
+
+
 def text_to_body(text: str | None) -> dict[str, str]:
-    """The Graph `itemBody` we write: plain text, so Outlook shows exactly what Recruit holds."""
-    return {"contentType": "text", "content": (text or "").replace("\r\n", "\n")}
+    """The Graph `itemBody` we write: HTML of our own (`text_to_html`), as Exchange keeps bodies anyway. Read
+    back as HTML, it gives the text we wrote, and an Outlook user's links keep their URL in the same reading
+    (Exchange's own text form of a body is not documented, and may drop them)."""
+    return {"contentType": "html", "content": text_to_html(text)}

@@ -1,9 +1,9 @@
 """The one door to Microsoft Graph: raw JSON requests through msgraph-sdk's request adapter.
 
-Every request sends `Prefer: IdType="ImmutableId"` and `Prefer: outlook.body-content-type="text"` (Exchange
-keeps event bodies as HTML and returns HTML unless asked for text: api/event-get.md; the text is what the
-engine compares with Recruit), waits for a per-mailbox concurrency slot, and retries throttling and server
-errors itself (outside the slot) with bounded attempts.
+Every request sends `Prefer: IdType="ImmutableId"`, and no body-content-type preference: event bodies come
+as the HTML Exchange keeps (api/event-get.md), which `domain/html_text` reads with links' URLs kept (the text
+Exchange would make instead is not documented). Each request waits for a per-mailbox concurrency slot, and
+retries throttling and server errors itself (outside the slot) with bounded attempts.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from sync_core.tls import shared_ssl_context
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 IMMUTABLE_ID = 'IdType="ImmutableId"'
-TEXT_BODY = 'outlook.body-content-type="text"'
 # Every request's preferences; delta links do not keep them, so each page sends them again (API-NOTES.md).
-ALWAYS_PREFER = (IMMUTABLE_ID, TEXT_BODY)
+ALWAYS_PREFER = (IMMUTABLE_ID,)
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 

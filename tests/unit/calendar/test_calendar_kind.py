@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from html import escape
 from typing import Any
 
 import pytest
@@ -23,7 +24,10 @@ def timed(**extra: Any) -> dict[str, Any]:
 
 def test_participants_go_below_the_marker_in_the_outlook_body(kind: CalendarKind) -> None:
     body = kind.to_graph(timed(description="Agenda", participants="Participants: Pat"), context())
-    assert body["body"] == {"contentType": "text", "content": f"Agenda\n\n{MARKER}\nParticipants: Pat"}
+    assert body["body"] == {
+        "contentType": "html",
+        "content": f"<div>Agenda<br>\r\n<br>\r\n{escape(MARKER, quote=False)}<br>\r\nParticipants: Pat</div>",
+    }
     assert "attendees" not in body
 
 

@@ -1,4 +1,4 @@
-"""Outlook HTML bodies become readable plain text for Recruit; plain text becomes a Graph text body."""
+"""Outlook HTML bodies become readable plain text for Recruit; plain text becomes the HTML body we write."""
 
 import string
 from html import escape
@@ -6,7 +6,7 @@ from html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync_core.domain.html_text import body_to_text, html_to_text, text_to_body
+from sync_core.domain.html_text import body_to_text, html_to_text, text_to_body, text_to_html, trim_text
 
 
 def test_paragraphs_and_line_breaks_become_lines() -> None:
@@ -82,9 +82,22 @@ def test_text_body_is_passed_through_and_html_body_converted() -> None:
     assert body_to_text(None) == ""
 
 
-def test_plain_text_is_written_as_a_text_body() -> None:
-    assert text_to_body("Line 1\r\nLine 2") == {"contentType": "text", "content": "Line 1\nLine 2"}
-    assert text_to_body(None) == {"contentType": "text", "content": ""}
+def test_plain_text_is_written_as_html_that_shows_it_as_typed() -> None:
+    assert text_to_body("Line 1\r\n  <b>2</b>  &\tthree ") == {
+        "contentType": "html",
+        "content": "<div>Line 1<br>\r\n&nbsp;&nbsp;&lt;b&gt;2&lt;/b&gt;&nbsp;&nbsp;&amp;\tthree&nbsp;</div>",
+    }
+    assert text_to_body(None) == {"contentType": "html", "content": "<div></div>"}
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp")) | st.just("\t")),
+        max_size=6,
+    ).map("\n".join)
+)
+def test_the_html_we_write_reads_back_as_the_text_we_wrote(text: str) -> None:
+    assert html_to_text(text_to_html(text)) == trim_text(text)
 
 
 @given(st.text(max_size=200))
