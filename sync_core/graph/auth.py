@@ -33,21 +33,72 @@ class MicrosoftIdentity:
     name: str
 
 
-def app_credential(tenant_id: str, settings: Settings) -> AsyncTokenCredential:
-    """App-only credential for a tenant whose admin consented (the SSO path)."""
-    from azure.identity.aio import ClientSecretCredential
+class FreshTokenCredential(AsyncTokenCredential):
+    """A credential that can be told its cached token was refused (a Graph 401 on a token it still held for
+    valid: revoked, or judged on a clock ahead of ours): the next `get_token` asks the token endpoint."""
 
-    options: dict[str, Any] = {}
-    if settings.microsoft_ca_file:
-        options["connection_verify"] = settings.microsoft_ca_file
-    return ClientSecretCredential(
-        tenant_id,
-        settings.microsoft_client_id,
-        settings.microsoft_client_secret,
-        authority=settings.microsoft_authority_host,
-        disable_instance_discovery=True,
-        **options,
-    )
+    async def drop_cached_token(self) -> None:
+        raise NotImplementedError
+
+
+class AppCredential(FreshTokenCredential):
+    """App-only credential for a tenant whose admin consented (the SSO path): azure-identity's client-secret
+    credential, made anew (with an empty cache) when its token was refused."""
+
+    def __init__(self, tenant_id: str, settings: Settings) -> None:
+        self.tenant_id = tenant_id
+        self.settings = settings
+        self._inner = self._client_secret_credential()
+
+    def _client_secret_credential(self) -> AsyncTokenCredential:
+        from azure.identity.aio import ClientSecretCredential
+
+        options: dict[str, Any] = {}
+        if self.settings.microsoft_ca_file:
+            options["connection_verify"] = self.settings.microsoft_ca_file
+        return ClientSecretCredential(
+            self.tenant_id,
+            self.settings.microsoft_client_id,
+            self.settings.microsoft_client_secret,
+            authority=self.settings.microsoft_authority_host,
+            disable_instance_discovery=True,
+            **options,
+        )
+
+    async def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        return await self._inner.get_token(
+            *scopes, claims=claims, tenant_id=tenant_id, enable_cae=enable_cae, **kwargs
+        )
+
+    async def drop_cached_token(self) -> None:
+        refused, self._inner = self._inner, self._client_secret_credential()
+        await refused.close()
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+    async def __aenter__(self) -> AppCredential:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        await self.close()
+
+
+def app_credential(tenant_id: str, settings: Settings) -> AppCredential:
+    """App-only credential for a tenant whose admin consented (the SSO path)."""
+    return AppCredential(tenant_id, settings)
 
 
 def _http_session(settings: Settings) -> requests.Session | None:
@@ -85,7 +136,7 @@ def _load_cache(serialized: str | None) -> msal.SerializableTokenCache:
     return cache
 
 
-class DelegatedCredential(AsyncTokenCredential):
+class DelegatedCredential(FreshTokenCredential):
     """Async token credential over one user's MSAL cache; `cache_changed` says when to persist it again.
 
     Leave `tenant_id` None: consent runs against `organizations`, and MSAL files the access token under that
@@ -106,6 +157,7 @@ class DelegatedCredential(AsyncTokenCredential):
         self._cache = _load_cache(serialized_cache)
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = asyncio.Lock()
+        self._refused = False  # Graph refused the cached access token: the next one comes from a refresh
 
     @property
     def cache_changed(self) -> bool:
@@ -127,7 +179,8 @@ class DelegatedCredential(AsyncTokenCredential):
         # Graph asks for ".default"; a delegated grant is for the scopes the user consented to, which is what
         # the cached access token is keyed by, so ask for exactly those.
         async with self._lock:
-            result = await asyncio.to_thread(self._acquire_silent, claims)
+            refresh, self._refused = self._refused, False
+            result = await asyncio.to_thread(self._acquire_silent, claims, refresh)
         token = result.get("access_token")
         if not token:
             raise AuthRequired(
@@ -136,7 +189,10 @@ class DelegatedCredential(AsyncTokenCredential):
         expires_in = int(result.get("expires_in") or 3600)
         return AccessToken(str(token), int(time.time()) + expires_in)
 
-    def _acquire_silent(self, claims: str | None) -> dict[str, Any]:
+    async def drop_cached_token(self) -> None:
+        self._refused = True
+
+    def _acquire_silent(self, claims: str | None, force_refresh: bool) -> dict[str, Any]:
         if self._app is None:
             self._app = _msal_app(self.settings, self.tenant_id, self._cache)
         accounts = self._app.get_accounts()
@@ -145,7 +201,7 @@ class DelegatedCredential(AsyncTokenCredential):
         if not accounts:
             return {"error": "no_account", "error_description": "the token cache holds no account"}
         result = self._app.acquire_token_silent_with_error(
-            DELEGATED_SCOPES, account=accounts[0], claims_challenge=claims
+            DELEGATED_SCOPES, account=accounts[0], claims_challenge=claims, force_refresh=force_refresh
         )
         if result is None:
             return {"error": "no_token", "error_description": "no cached or refreshable token"}

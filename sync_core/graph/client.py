@@ -2,8 +2,9 @@
 
 Every request sends `Prefer: IdType="ImmutableId"`, and no body-content-type preference: event bodies come
 as the HTML Exchange keeps (api/event-get.md), which `domain/html_text` reads with links' URLs kept (the text
-Exchange would make instead is not documented). Each request waits for a per-mailbox concurrency slot, and
-retries throttling and server errors itself (outside the slot) with bounded attempts.
+Exchange would make instead is not documented). Each request waits for a per-mailbox concurrency slot,
+retries throttling and server errors itself (outside the slot) with bounded attempts, and a refused token
+once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from azure.core.exceptions import ClientAuthenticationError
 from kiota_abstractions.response_handler import ResponseHandler
 
 from sync_core.config import Settings, get_settings
+from sync_core.graph.auth import FreshTokenCredential
 from sync_core.graph.errors import AuthRequired, GraphError, error_from_response, parse_retry_after
 from sync_core.tls import shared_ssl_context
 
@@ -195,8 +197,11 @@ class GraphClient:
         prefer: Iterable[str] = (),
         slots: int = 1,
     ) -> GraphResponse:
-        """One request with retries for 429/5xx; returns whatever status came last (never raises for it)."""
+        """One request with retries for 429/5xx, and once more with a fresh token after a 401 (Graph can
+        refuse a token before the time it was issued for: revoked, or judged on a clock ahead of ours);
+        returns whatever status came last (never raises for it)."""
         attempt = 0
+        token_refused = False
         while True:
             attempt += 1
             try:
@@ -211,6 +216,14 @@ class GraphClient:
                 if attempt >= self.max_attempts:
                     raise
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+                continue
+            if (
+                response.status == 401
+                and not token_refused
+                and isinstance(self.credential, FreshTokenCredential)
+            ):
+                token_refused = True
+                await self.credential.drop_cached_token()
                 continue
             if response.status not in RETRYABLE_STATUSES or attempt >= self.max_attempts:
                 return response

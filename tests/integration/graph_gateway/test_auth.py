@@ -103,3 +103,31 @@ async def test_a_refresh_rewrites_the_cache_and_says_so(settings: Settings) -> N
     assert token.expires_on > time.time()
     assert credential.cache_changed
     assert credential.serialized_cache() != stale
+
+
+# Graph refuses a token the client still holds for valid when it is revoked, or judged on a clock ahead of
+# the client's (here: the emulator's, moved two hours on). The request goes through with a fresh token, and
+# the user is not asked to sign in again.
+CLOCK_AHEAD = {"advance_seconds": 2 * 3600}
+
+
+async def test_a_delegated_token_graph_refuses_is_refreshed_once_and_the_request_succeeds(
+    graph: GraphEmulatorHandle, settings: Settings
+) -> None:
+    cache, _ = await _sign_in(settings, BOB)
+    credential = DelegatedCredential(settings, cache)
+    async with GraphClient(credential, settings) as bob_graph:
+        await bob_graph.request("GET", f"/users/{BOB}/calendars", mailbox=BOB)
+        graph.control("clock", CLOCK_AHEAD)
+        answer = await bob_graph.request("GET", f"/users/{BOB}/calendars", mailbox=BOB)
+    assert answer.status == 200 and answer.body["value"]
+    assert credential.cache_changed  # the fresh token is stored for the next pass
+
+
+async def test_an_app_token_graph_refuses_is_replaced_once_and_the_request_succeeds(
+    graph: GraphEmulatorHandle, alice_graph: GraphClient
+) -> None:
+    await alice_graph.request("GET", f"/users/{ALICE}/calendars", mailbox=ALICE)
+    graph.control("clock", CLOCK_AHEAD)
+    answer = await alice_graph.request("GET", f"/users/{ALICE}/calendars", mailbox=ALICE)
+    assert answer.status == 200 and answer.body["value"]
