@@ -27,12 +27,19 @@ NEVER = "0001-01-01T00:00:00Z"
 WEB_LINK = "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item"
 
 
-def _base(item: Item) -> dict[str, Any]:
+# How the examples spell an item's times: events to the 100 ns (api/user-post-events.md: "createdDateTime":
+# "2017-08-30T07:06:33.8673345Z"), contacts to the second (api/user-post-contacts.md, api/contact-get.md:
+# "2017-09-04T15:54:01Z"). Two edits of an event within one second have two different times.
+EVENT_TIMES = "%Y-%m-%dT%H:%M:%S.%f0Z"
+CONTACT_TIMES = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _base(item: Item, times: str) -> dict[str, Any]:
     return {
         "@odata.etag": item.etag,
         "id": item.id,
-        "createdDateTime": item.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "lastModifiedDateTime": item.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "createdDateTime": item.created.strftime(times),
+        "lastModifiedDateTime": item.modified.strftime(times),
         "changeKey": item.change_key,
         "categories": item.fields.get("categories", []),
     }
@@ -102,7 +109,7 @@ def event_view(
     locations = [_location(v) for v in fields["locations"]] if fields.get("locations") else []
     if not locations and location["displayName"]:
         locations = [location]
-    view = _base(item) | {
+    view = _base(item, EVENT_TIMES) | {
         "transactionId": fields.get("transactionId"),
         "originalStartTimeZone": fields["start"]["timeZone"],
         "originalEndTimeZone": fields["end"]["timeZone"],
@@ -147,7 +154,7 @@ def contact_view(item: Item, container: Container, expand_ids: list[str]) -> dic
     display = fields.get("displayName") or " ".join(
         part for part in (fields.get("givenName"), fields.get("surname")) if part
     )
-    view = _base(item) | {"parentFolderId": container.id, "displayName": display}
+    view = _base(item, CONTACT_TIMES) | {"parentFolderId": container.id, "displayName": display}
     for key in ("emailAddresses", "businessPhones", "homePhones", "imAddresses", "children"):
         view[key] = fields.get(key, [])
     for key in sorted(CONTACT_FIELDS - set(view) - {"singleValueExtendedProperties"}):

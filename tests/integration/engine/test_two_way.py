@@ -48,6 +48,16 @@ async def test_an_event_edited_in_outlook_is_edited_in_recruit(synced: Synced) -
     assert "Phone screen" not in synced.owned_titles("Events")
 
 
+async def test_an_outlook_edit_right_after_the_copy_reaches_recruit(synced: Synced) -> None:
+    # No tick: the edit lands within the second the copy was made, as a quick user's does.
+    event_id = await synced.outlook_create(graph_event("Debrief"))
+    await synced.sync()
+    synced.outlook_update(event_id, {"subject": "Debrief (room 2)"})
+    await synced.sync()
+    assert "Debrief (room 2)" in synced.owned_titles("Events")
+    assert "Debrief" not in synced.owned_titles("Events")
+
+
 async def test_an_event_deleted_in_outlook_is_deleted_in_recruit(synced: Synced) -> None:
     record_id = synced.recruit_create("Events", event_fields("Obsolete sync"))
     await synced.sync()

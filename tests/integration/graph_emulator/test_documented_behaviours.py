@@ -4,6 +4,7 @@ Prefer header, time zones, error bodies, $batch ids, paging, $select and @odata.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import httpx
@@ -61,6 +62,28 @@ async def test_contact_personal_notes_stay_plain_text(client_for: Clients) -> No
     notes = "Met at <conf>\nCall back"
     created = (await alice.post("/me/contacts", json={"givenName": "Ann", "personalNotes": notes})).json()
     assert (await alice.get(f"/me/contacts/{created['id']}")).json()["personalNotes"] == notes
+
+
+# api/user-post-events.md answers with event times to the 100 ns ("2017-08-30T07:06:34.5079772Z");
+# api/user-post-contacts.md and api/contact-get.md with contact times to the second ("2017-09-04T15:54:02Z").
+EVENT_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$")
+CONTACT_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+async def test_an_event_edited_twice_in_one_second_has_two_modification_times(client_for: Clients) -> None:
+    alice = client_for(ALICE)
+    created = (await alice.post("/me/events", json=event_body())).json()
+    edited = (await alice.patch(f"/me/events/{created['id']}", json={"subject": "Moved"})).json()
+    assert EVENT_TIME.match(created["createdDateTime"]) and EVENT_TIME.match(edited["lastModifiedDateTime"])
+    assert edited["lastModifiedDateTime"] > created["lastModifiedDateTime"]
+
+
+async def test_contact_times_are_to_the_second(client_for: Clients) -> None:
+    alice = client_for(ALICE)
+    created = (await alice.post("/me/contacts", json={"givenName": "Pat"})).json()
+    assert CONTACT_TIME.match(created["createdDateTime"]) and CONTACT_TIME.match(
+        created["lastModifiedDateTime"]
+    )
 
 
 async def test_outlook_timezone_is_applied_and_confirmed_on_every_event_read(client_for: Clients) -> None:
