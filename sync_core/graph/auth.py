@@ -9,7 +9,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import msal  # type: ignore[import-untyped]
 import requests
@@ -39,6 +39,20 @@ class FreshTokenCredential(AsyncTokenCredential):
 
     async def drop_cached_token(self) -> None:
         raise NotImplementedError
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        await self.close()
 
 
 class AppCredential(FreshTokenCredential):
@@ -83,17 +97,6 @@ class AppCredential(FreshTokenCredential):
 
     async def close(self) -> None:
         await self._inner.close()
-
-    async def __aenter__(self) -> AppCredential:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc_value: BaseException | None = None,
-        traceback: TracebackType | None = None,
-    ) -> None:
-        await self.close()
 
 
 def app_credential(tenant_id: str, settings: Settings) -> AppCredential:
@@ -206,20 +209,6 @@ class DelegatedCredential(FreshTokenCredential):
         if result is None:
             return {"error": "no_token", "error_description": "no cached or refreshable token"}
         return dict(result)
-
-    async def close(self) -> None:
-        return None
-
-    async def __aenter__(self) -> DelegatedCredential:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None = None,
-        exc_value: BaseException | None = None,
-        traceback: TracebackType | None = None,
-    ) -> None:
-        await self.close()
 
 
 async def start_consent(
