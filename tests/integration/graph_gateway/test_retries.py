@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sync_core.graph.client import GraphClient
-from sync_core.graph.errors import GraphError, Throttled
+from sync_core.graph.errors import AuthRequired, GraphError, Throttled
 from tests.fixtures.graph_emulator import GraphEmulatorHandle
 
 from .conftest import stats
@@ -46,3 +46,12 @@ async def test_a_client_error_is_not_retried(
         await alice_graph.request("GET", f"/users/{alice_id}/calendars", mailbox=alice_id)
     assert raised.value.status == 400
     assert stats(graph)["faults"] == 1
+
+
+async def test_a_token_refused_again_with_a_fresh_one_means_signing_in_again(
+    graph: GraphEmulatorHandle, alice_graph: GraphClient, alice_id: str
+) -> None:
+    _fail_every_request(graph, 401)
+    with pytest.raises(AuthRequired):
+        await alice_graph.request("GET", f"/users/{alice_id}/calendars", mailbox=alice_id)
+    assert stats(graph)["faults"] == 2  # the refused token, then one fresh one
