@@ -89,6 +89,10 @@ class Link:
     update newer than `recruit_modified` revives the record (a new Outlook copy), older ones are replays.
     A deleted record's tombstone holds FOREVER. The store may purge tombstones after a retention period
     longer than any replay (e.g. 30 days).
+
+    `recruit_seen` / `graph_seen` fingerprint what each side held at `recruit_modified` / `graph_modified`
+    ("" when unknown): a change stamped at that very time is a replay only if it holds the same (Recruit's
+    times, and Outlook contacts', are whole seconds, so a second edit can share the first one's time).
     """
 
     recruit: RecruitRef | None
@@ -98,6 +102,8 @@ class Link:
     recruit_modified: datetime | None = None
     graph_modified: datetime | None = None
     state: LinkState = "linked"
+    recruit_seen: str = ""
+    graph_seen: str = ""
 
     @property
     def recruit_key(self) -> str | None:

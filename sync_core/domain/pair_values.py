@@ -34,10 +34,24 @@ def _supersedes(change: RecruitChange | GraphChange, kept: RecruitChange | Graph
     return change.modified >= kept.modified
 
 
-def stale(change: RecruitChange | GraphChange, agreed_at: datetime | None) -> bool:
-    """An update no newer than the one the link already took in is a replay. Deletions are never stale:
-    ids never come back, and the engine may not know when a deletion happened."""
-    return not change.deleted and agreed_at is not None and change.modified <= agreed_at
+def stale(
+    change: RecruitChange | GraphChange,
+    agreed_at: datetime | None,
+    seen: str = "",
+    names: Sequence[str] = (),
+) -> bool:
+    """An update older than the one the link already took in is a replay, and so is that one itself: stamped
+    at the same time and holding what the link saw then (`seen`, its `version` over `names`), or anything
+    when what it saw is unknown. Other content at the same time is an edit made within that time's second.
+    Deletions are never stale: ids never come back, and the engine may not know when a deletion happened."""
+    if change.deleted or agreed_at is None or change.modified > agreed_at:
+        return False
+    return change.modified < agreed_at or not seen or version(change, names) == seen
+
+
+def version(change: RecruitChange | GraphChange, names: Sequence[str]) -> str:
+    """What one side held at one time, as a fingerprint of its synced fields ("" for a deletion)."""
+    return "" if change.fields is None else fingerprint(change.fields, names)
 
 
 def echo(fields: FieldValues | None, snapshot: FieldValues, names: Sequence[str]) -> bool:
@@ -66,10 +80,26 @@ def agreed(link: Link, merged: FieldValues, names: Sequence[str]) -> Link:
     return replace(link, fingerprint=fingerprint(merged, names), snapshot=dict(merged), state="linked")
 
 
-def stamped(link: Link, recruit: RecruitChange | None, graph: GraphChange | None) -> Link:
-    recruit_modified = later(link.recruit_modified, recruit.modified if recruit else None)
-    graph_modified = later(link.graph_modified, graph.modified if graph else None)
-    return replace(link, recruit_modified=recruit_modified, graph_modified=graph_modified, state="linked")
+def stamped(
+    link: Link, recruit: RecruitChange | None, graph: GraphChange | None, names: Sequence[str]
+) -> Link:
+    """The link having taken in these changes (as read, before any widening): their times and versions."""
+    return replace(
+        link,
+        recruit_modified=later(link.recruit_modified, recruit.modified if recruit else None),
+        graph_modified=later(link.graph_modified, graph.modified if graph else None),
+        recruit_seen=_seen(link.recruit_seen, link.recruit_modified, recruit, names),
+        graph_seen=_seen(link.graph_seen, link.graph_modified, graph, names),
+        state="linked",
+    )
+
+
+def _seen(
+    seen: str, at: datetime | None, change: RecruitChange | GraphChange | None, names: Sequence[str]
+) -> str:
+    if change is None or (at is not None and change.modified < at):
+        return seen
+    return version(change, names)
 
 
 def later(first: datetime | None, second: datetime | None) -> datetime | None:

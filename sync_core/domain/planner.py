@@ -50,6 +50,7 @@ from sync_core.domain.pair_values import (
     read_against,
     stale,
     stamped,
+    version,
 )
 from sync_core.domain.policy import SyncPolicy
 
@@ -112,11 +113,17 @@ class _Planner:
 
     def _fresh_recruit(self, link: Link, key: str) -> RecruitChange | None:
         change = self.recruit.get(key)
-        return None if change is None or stale(change, link.recruit_modified) else change
+        if change is None or link.recruit is None:
+            return change
+        names = self.policy.names(link.recruit.module)
+        return None if stale(change, link.recruit_modified, link.recruit_seen, names) else change
 
     def _fresh_graph(self, link: Link) -> GraphChange | None:
         change = self.graph.get(link.graph_id) if link.graph_id else None
-        return None if change is None or stale(change, link.graph_modified) else change
+        if change is None or link.recruit is None:
+            return change
+        names = self.policy.names(link.recruit.module)
+        return None if stale(change, link.graph_modified, link.graph_seen, names) else change
 
     def _reconcile(
         self, link: Link, recruit: RecruitChange | None, graph: GraphChange | None, must_store: bool
@@ -127,6 +134,7 @@ class _Planner:
         recruit_names, graph_names = self.policy.recruit_editable(module), self.policy.graph_editable(module)
         snapshot = project(link.snapshot, names)
         groups = self.policy.list_groups
+        as_read = (recruit, graph)  # what the link stamps: the versions as the sides will read them again
         recruit = read_against(recruit, snapshot, groups, self.policy.lengths_of(module))
         graph = read_against(graph, snapshot, groups)
         if recruit is not None and recruit.gone:
@@ -156,7 +164,7 @@ class _Planner:
         graph_edited = graph is not None and not echo(graph.fields, snapshot, graph_names)
         if not recruit_edited and not graph_edited:
             if must_store:
-                self.actions.append(StoreLink(stamped(link, recruit, graph), "adopted"))
+                self.actions.append(StoreLink(stamped(link, *as_read, names), "adopted"))
             return
         recruit_view = overlay(snapshot, recruit.fields if recruit else None, recruit_names)
         graph_view = overlay(snapshot, graph.fields if graph else None, graph_names)
@@ -172,7 +180,7 @@ class _Planner:
             self.actions.append(ConflictSettled(ref.key, tuple(conflicts)))
         recruit_now = current(snapshot, recruit.fields if recruit else None, names)
         graph_now = current(snapshot, graph.fields if graph else None, names)
-        new_link = stamped(agreed(link, merged, names), recruit, graph)
+        new_link = stamped(agreed(link, merged, names), *as_read, names)
         recruit_patch = differing(merged, recruit_now, self.policy.recruit_writable(module))
         graph_patch = differing(merged, graph_now, self.policy.graph_writable(module))
         self._emit_writes(
@@ -305,8 +313,10 @@ class _Planner:
         # wins on every field; anything Outlook differs on is overwritten.
         assert graph.fields is not None
         agreed, first = self._first_copy(recruit)
-        link = replace(first, graph_id=graph.graph_id, graph_modified=graph.modified)
         names = self.policy.names(recruit.ref.module)
+        link = replace(
+            first, graph_id=graph.graph_id, graph_modified=graph.modified, graph_seen=version(graph, names)
+        )
         patch = differing(agreed, aligned(graph.fields, agreed, self.policy.list_groups), names)
         if patch:
             self.actions.append(UpdateGraph(graph.graph_id, patch, link))
@@ -325,7 +335,14 @@ class _Planner:
         names = self.policy.names(module)
         fields = project(graph.fields, names)
         intent = Link(
-            None, graph.graph_id, fingerprint(fields, names), fields, None, graph.modified, "intent"
+            None,
+            graph.graph_id,
+            fingerprint(fields, names),
+            fields,
+            None,
+            graph.modified,
+            "intent",
+            graph_seen=version(graph, names),
         )
         self.actions.append(CreateInRecruit(graph.graph_id, module, fields, intent, intent))
 
@@ -355,4 +372,5 @@ class _Planner:
         assert recruit.fields is not None
         names = self.policy.names(recruit.ref.module)
         fields = project(recruit.fields, names)
-        return fields, Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
+        link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
+        return fields, replace(link, recruit_seen=version(recruit, names))

@@ -52,6 +52,9 @@ class Link(BaseModel):
     graph_modified: AwareDatetime | None = None
     state: LinkState = "linked"
     title: str = ""
+    # Fingerprints of what each side held at those times ("" in rows stored before they were kept).
+    recruit_seen: str = ""
+    graph_seen: str = ""
     # Row keys as last read or written, so a save can delete the row of an id that changed.
     _stored_row_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
@@ -81,6 +84,8 @@ class _LinkRow(StoredRow):
     graph_modified: AwareDatetime | None = None
     state: LinkState = "linked"
     title: str = ""
+    recruit_seen: str = ""
+    graph_seen: str = ""
 
 
 def partition_key(connection: ConnectionKey, kind: Kind) -> str:

@@ -68,6 +68,8 @@ def to_domain(stored: StoredLink) -> DomainLink:
         recruit_modified=stored.recruit_modified,
         graph_modified=stored.graph_modified,
         state=stored.state,
+        recruit_seen=stored.recruit_seen,
+        graph_seen=stored.graph_seen,
     )
 
 
@@ -92,5 +94,7 @@ def to_store(link: DomainLink, connection: ConnectionKey, kind: Kind, title: str
         recruit_modified=link.recruit_modified,
         graph_modified=link.graph_modified,
         state=link.state,
+        recruit_seen=link.recruit_seen,
+        graph_seen=link.graph_seen,
     )
     return StoredLink(**values)

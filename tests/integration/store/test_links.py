@@ -192,9 +192,15 @@ async def test_saving_a_changed_id_when_the_stale_row_is_already_gone_still_save
 async def test_a_link_built_fresh_equals_the_same_link_read_back(
     links: LinkRepository, connection_key: ConnectionKey
 ) -> None:
-    await links.save(make_link(connection_key, 1))
+    # Every field, to the microsecond of an Outlook event's time (Graph gives 100 ns; Python keeps µs).
+    fields = {
+        "graph_modified": datetime(2026, 1, 1, 8, 0, 1, 507977, tzinfo=UTC),
+        "recruit_seen": "recruit-version",
+        "graph_seen": "graph-version",
+    }
+    await links.save(make_link(connection_key, 1, **fields))
     assert await links.by_recruit(connection_key, "calendar", "Events", "rec-1") == make_link(
-        connection_key, 1
+        connection_key, 1, **fields
     )
 
 

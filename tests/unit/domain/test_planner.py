@@ -206,6 +206,38 @@ def test_replayed_old_change_after_a_newer_one_changes_nothing(world: World) -> 
     assert world.outlook[graph_id].fields["subject"] == "Second"
 
 
+def test_a_second_recruit_edit_stamped_in_the_same_second_reaches_outlook(world: World) -> None:
+    key, graph_id = synced_event(world)
+    world.recruit_user_edits(key, {"subject": "First"})
+    world.sync_until_quiet()
+    world.recruit_user_edits(key, {"subject": "Second"}, same_time=True)
+    world.sync_until_quiet()
+    assert world.outlook[graph_id].fields["subject"] == "Second"
+    assert world.disagreements() == []
+
+
+def test_a_second_outlook_edit_stamped_in_the_same_second_reaches_recruit(world: World) -> None:
+    key, graph_id = synced_event(world)
+    world.outlook_user_edits(graph_id, {"subject": "First"})
+    world.sync_until_quiet()
+    world.outlook_user_edits(graph_id, {"subject": "Second"}, same_time=True)
+    world.sync_until_quiet()
+    assert world.recruit[key].fields["subject"] == "Second"
+    assert world.disagreements() == []
+
+
+def test_the_version_a_link_took_in_read_again_at_its_time_changes_nothing(world: World) -> None:
+    # Both sides edited, merged in one pass; then that pass's Recruit input comes again, stamped as it was.
+    key, graph_id = synced_event(world)
+    world.recruit_user_edits(key, {"subject": "From Recruit"})
+    old_input = world.recruit_feed[-1]
+    world.outlook_user_edits(graph_id, {"location": "From Outlook"})
+    world.sync_until_quiet()
+    world.recruit_feed.append(old_input)
+    assert writes(world.sync()) == []
+    assert world.outlook[graph_id].fields["location"] == "From Outlook"
+
+
 def test_removed_marker_for_an_unknown_outlook_item_plans_nothing() -> None:
     removed = GraphChange("never-seen", None, START, deleted=True)
     assert plan(LinkIndex(), [], [removed], CALENDAR_POLICY) == []

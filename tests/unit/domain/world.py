@@ -110,10 +110,11 @@ class World:
         self._recruit_changed(ref.key)
         return ref.key
 
-    def recruit_user_edits(self, key: str, fields: FieldValues) -> None:
+    def recruit_user_edits(self, key: str, fields: FieldValues, same_time: bool = False) -> None:
+        """`same_time`: stamped as the record's last change was (Recruit's times are whole seconds)."""
         record = self.recruit[key]
         record.fields.update(self._recruit_view(record.module, fields))
-        record.modified = self.now()
+        record.modified = record.modified if same_time else self.now()
         self._recruit_changed(key)
 
     def recruit_user_deletes(self, key: str) -> None:
@@ -138,10 +139,11 @@ class World:
         self._graph_changed(graph_id)
         return graph_id
 
-    def outlook_user_edits(self, graph_id: str, fields: FieldValues) -> None:
+    def outlook_user_edits(self, graph_id: str, fields: FieldValues, same_time: bool = False) -> None:
+        """`same_time`: stamped as the item's last change was (contact times are whole seconds)."""
         item = self.outlook[graph_id]
         item.fields.update(fields)
-        item.modified = self.now()
+        item.modified = item.modified if same_time else self.now()
         self._graph_changed(graph_id)
 
     def outlook_user_deletes(self, graph_id: str) -> None:

@@ -29,7 +29,14 @@ def test_a_linked_pair_keeps_datetimes_dates_and_nested_values() -> None:
         "venue": None,
     }
     link = Link(
-        REF, "g1", "fp", snapshot, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+        REF,
+        "g1",
+        "fp",
+        snapshot,
+        datetime(2026, 11, 1, tzinfo=UTC),
+        datetime(2026, 11, 2, 8, 0, 1, 507977, tzinfo=UTC),
+        recruit_seen="recruit-version",
+        graph_seen="graph-version",
     )
     assert through_the_store(link) == link
 
