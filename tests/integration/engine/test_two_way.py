@@ -48,6 +48,15 @@ async def test_an_event_edited_in_outlook_is_edited_in_recruit(synced: Synced) -
     assert "Phone screen" not in synced.owned_titles("Events")
 
 
+async def test_a_recruit_edit_right_after_the_copy_reaches_outlook(synced: Synced) -> None:
+    # No tick: Recruit stamps Modified_Time to the second, so the edit usually shares the copied version's.
+    record_id = synced.recruit_create("Events", event_fields("Intake call"))
+    await synced.sync()
+    synced.recruit_update("Events", record_id, {"Event_Title": "Intake call (moved)"})
+    await synced.sync()
+    assert "Intake call (moved)" in await synced.outlook_subjects()
+
+
 async def test_an_outlook_edit_right_after_the_copy_reaches_recruit(synced: Synced) -> None:
     # No tick: the edit lands within the second the copy was made, as a quick user's does.
     event_id = await synced.outlook_create(graph_event("Debrief"))
