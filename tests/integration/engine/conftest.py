@@ -31,8 +31,8 @@ class Synced(EngineHarness):
     kind = "calendar"
 
     def tick(self, seconds: float = 2.0) -> None:
-        """Moves both emulators' clocks on: Recruit stamps modifications to the second, so an edit in the
-        same second as the sync that read the record would look like a replay."""
+        """Moves both emulators' clocks on, so the next edit is stamped after the version the last sync read
+        (an edit within the same second is tried on its own, in test_two_way.py)."""
         emulator_clock = self.ctx.clock
         assert isinstance(emulator_clock, EmulatorClock)
         emulator_clock.advance(timedelta(seconds=seconds))
