@@ -134,16 +134,12 @@ def text_to_html(text: str | None) -> str:
 
 
 def _typed_spaces(line: str) -> str:
-    return "".join(
-        "&nbsp;"
-        if char == " " and not (0 < i < len(line) - 1 and _visible(line[i - 1]) and _visible(line[i + 1]))
-        else char
-        for i, char in enumerate(line)
-    )
-
-
-def _visible(char: str) -> bool:
-    return not char.isspace()
+    """`&nbsp;` for each space HTML would collapse: one not between two visible characters."""
+    spelt = []
+    for i, char in enumerate(line):
+        between_visible = 0 < i < len(line) - 1 and not line[i - 1].isspace() and not line[i + 1].isspace()
+        spelt.append("&nbsp;" if char == " " and not between_visible else char)
+    return "".join(spelt)
 
 
 def text_to_body(text: str | None) -> dict[str, str]:

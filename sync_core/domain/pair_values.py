@@ -49,6 +49,11 @@ def stale(
     return change.modified < agreed_at or not seen or version(change, names) == seen
 
 
+def fresh(change: _C | None, agreed_at: datetime | None, seen: str, names: Sequence[str]) -> _C | None:
+    """The change of a linked side, or None when it is `stale` against what the link took in."""
+    return None if change is None or stale(change, agreed_at, seen, names) else change
+
+
 def version(change: RecruitChange | GraphChange, names: Sequence[str]) -> str:
     """What one side held at one time, as a fingerprint of its synced fields ("" for a deletion)."""
     return "" if change.fields is None else fingerprint(change.fields, names)

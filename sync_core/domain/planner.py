@@ -44,6 +44,7 @@ from sync_core.domain.pair_values import (
     current,
     differing,
     echo,
+    fresh,
     later,
     latest,
     overlay,
@@ -108,22 +109,16 @@ class _Planner:
                 pairs[link.recruit.key] = link
         for key in sorted(pairs):
             link = pairs[key]
+            assert link.recruit is not None  # found by its Recruit key, or kept only with one
             self.used_recruit.add(key)
-            self._reconcile(link, self._fresh_recruit(link, key), self._fresh_graph(link), must_store=False)
-
-    def _fresh_recruit(self, link: Link, key: str) -> RecruitChange | None:
-        change = self.recruit.get(key)
-        if change is None or link.recruit is None:
-            return change
-        names = self.policy.names(link.recruit.module)
-        return None if stale(change, link.recruit_modified, link.recruit_seen, names) else change
-
-    def _fresh_graph(self, link: Link) -> GraphChange | None:
-        change = self.graph.get(link.graph_id) if link.graph_id else None
-        if change is None or link.recruit is None:
-            return change
-        names = self.policy.names(link.recruit.module)
-        return None if stale(change, link.graph_modified, link.graph_seen, names) else change
+            names = self.policy.names(link.recruit.module)
+            graph = self.graph.get(link.graph_id) if link.graph_id else None
+            self._reconcile(
+                link,
+                fresh(self.recruit.get(key), link.recruit_modified, link.recruit_seen, names),
+                fresh(graph, link.graph_modified, link.graph_seen, names),
+                must_store=False,
+            )
 
     def _reconcile(
         self, link: Link, recruit: RecruitChange | None, graph: GraphChange | None, must_store: bool
