@@ -89,7 +89,8 @@ def _keep_typed_space(text: str | None) -> str | None:
 
 
 def html_to_text(html: str) -> str:
-    """Readable plain text of an HTML body: a line per line break, paragraph or list item."""
+    """Readable plain text of an HTML body: a line per line break, paragraph or list item, with no white
+    space at line ends (as `trim_text`)."""
     html = _CONTROL.sub("", html)
     if not html.strip():
         return ""
@@ -104,7 +105,7 @@ def html_to_text(html: str) -> str:
             element.text = _keep_typed_space(element.text)
         element.tail = _keep_typed_space(element.tail)
     text = Inscriptis(tree, _CONFIG).get_text().translate(_SHOW)
-    return "\n".join(line.rstrip(" ") for line in text.split("\n")).strip("\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
 def trim_text(text: str | None) -> str:
