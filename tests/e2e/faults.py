@@ -60,16 +60,30 @@ def recruit_as(recruit: RecruitEmulator, email: str) -> httpx.Client:
     )
 
 
+class RecruitFaults:
+    """The Recruit emulator's fault rules while `faults` is on, and a hold put in front of them."""
+
+    def __init__(self, recruit: RecruitEmulator) -> None:
+        self.recruit = recruit
+        self.rules = [{**FAULTS, "prefix": "/recruit/v2/"}]
+        recruit.control("faults", {"rules": self.rules})
+
+    def hold(self, method: str, prefix: str) -> None:
+        """From now on `method` requests under `prefix` wait, unanswered and not applied, until `release`."""
+        hold = {"prefix": prefix, "methods": [method], "hold": True}
+        self.recruit.control("faults", {"rules": [hold, *self.rules]})
+
+    def release(self) -> None:
+        """Held requests are served (without a fault) and new ones meet the fault rules again."""
+        self.recruit.control("faults", {"rules": self.rules})
+
+
 @contextmanager
-def faults(
-    graph: GraphEmulatorHandle, recruit: RecruitEmulator, recruit_latency_ms: int = 60
-) -> Iterator[None]:
+def faults(graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> Iterator[RecruitFaults]:
     """Injected failures on every API call of both emulators (not their token endpoints or control API)."""
     graph.control("faults", {"rules": [{**FAULTS, "prefix": "/v1.0/"}]})
-    slow = {**FAULTS, "latency_ms": recruit_latency_ms}
-    recruit.control("faults", {"rules": [{**slow, "prefix": "/recruit/v2/"}]})
     try:
-        yield
+        yield RecruitFaults(recruit)
     finally:
         graph.control("faults", {"rules": []})
         recruit.control("faults", {"rules": []})

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clock import EmulatorClock
 from .faults import FaultInjector
@@ -43,7 +43,12 @@ class InstrumentMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
-        decision = self.core.faults.decide(scope["path"])
+        decision = self.core.faults.decide(scope["method"], scope["path"])
+        if decision.release is not None:
+            # The whole request is taken in first, so that once released it is applied even if its client
+            # has gone meanwhile; then it is served as it is.
+            receive = await received_in_full(receive)
+            await self.core.faults.held_until(decision.release)
         if decision.latency_ms:
             await asyncio.sleep(decision.latency_ms / 1000)
         if decision.status is not None:
@@ -57,6 +62,21 @@ class InstrumentMiddleware:
         route = scope.get("route")
         template = getattr(route, "path", None) or scope["path"]
         self.core.stats.record(scope["method"], template)
+
+
+async def received_in_full(receive: Receive) -> Receive:
+    """Reads a request's body now; returns a `receive` that hands it on as read, then the connection's own."""
+    taken: list[Message] = []
+    while True:
+        message = await receive()
+        taken.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        return taken.pop(0) if taken else await receive()
+
+    return replay
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -94,7 +114,7 @@ def control_routes(
         return JSONResponse({"rules": len(core.faults.rules)})
 
     async def get_stats(request: Request) -> Response:
-        return JSONResponse(core.stats.snapshot())
+        return JSONResponse({**core.stats.snapshot(), "held": core.faults.held})
 
     async def move_clock(request: Request) -> Response:
         try:
