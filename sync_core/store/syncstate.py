@@ -217,11 +217,13 @@ class SyncStateRules(ABC):
             raise LeaseLost(f"syncstate {lease.connection} {lease.kind} was deleted while leased")
         return Lease(connection=lease.connection, kind=lease.kind, owner=lease.owner, expires=expires)
 
-    async def release(self, lease: Lease) -> bool:
+    async def release(self, lease: Lease, failed: bool = False) -> bool:
         """Frees the lease; True when a request arrived meanwhile, so the caller must `try_acquire` again.
 
         Clearing the lease and reading `pending` happen in one ETag-matched write, so a request either lands
         before it (and is reported here) or after it (and finds the lease free, taking it): none is lost.
+        After a pass that `failed`, `pending` stays set: its work is still owed, and the queue's retry of its
+        message (a pending check among them, which runs only while `pending` is set) must find it so.
         """
         was_pending = False
 
@@ -231,7 +233,7 @@ class SyncStateRules(ABC):
             if state.lease_owner != lease.owner:
                 return None  # taken over after expiry; the new holder's pass covers any pending request
             was_pending = state.pending
-            return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": False})
+            return state.model_copy(update={"lease_owner": "", "lease_expires": None, "pending": failed})
 
         # A row deleted meanwhile (teardown) is not recreated just to clear its lease.
         await self._modify(lease.connection, lease.kind, free, create=False)

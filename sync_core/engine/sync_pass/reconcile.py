@@ -95,11 +95,13 @@ async def run_pass(ctx: EngineContext, request: SyncRequest) -> None:
                     # The holder runs again for our `pending` flag, unless it dies first: one check per flag.
                     await _check_pending_later(ctx, current, lease)
                 return
+        failed = True  # until the pass returns: an exception goes to the queue, which retries the message
         try:
             with telemetry.sync_pass(ctx.settings, current.connection, kind.name, current.reason):
                 stop = await _leased_pass(ctx, key, kind, current, lease)
+            failed = False
         finally:
-            pending = await ctx.syncstate.release(lease)
+            pending = await ctx.syncstate.release(lease, failed=failed)
         # Requests that arrived meanwhile and did not come back themselves were Graph notifications: delta
         # covers them. During an initial sync the rerun is the next step (its own queued message may have
         # found the lease held).

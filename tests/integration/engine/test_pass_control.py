@@ -71,6 +71,37 @@ async def test_a_request_whose_lease_holder_died_comes_back_once_the_lease_has_e
     assert not state.pending and not state.lease_owner
 
 
+async def test_a_pending_check_whose_pass_fails_still_has_its_work_when_the_queue_retries_it(
+    synced: Synced, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker died holding the lease; the check that comes after it fails (say Recruit answers 500 once
+    too often): the queue's retry of that message must still run the pass, or the change waits for the
+    next sweep."""
+    ctx, key = synced.ctx, synced.connection.key
+    assert await ctx.syncstate.try_acquire(key, "calendar", "crashed-worker", ctx.clock(), 60) is not None
+    synced.recruit_create("Events", event_fields("Left by a crashed pass"))
+    queued = QueuedChecks(ctx, monkeypatch)
+    await synced.sync(reason="recruit_notification")
+    [(check, _)] = queued.sent
+    synced.tick(61)
+
+    def fails_once(stage: str) -> None:
+        if stage == "graph":
+            monkeypatch.setattr(apply_module, "fault_hook", lambda stage: None)
+            raise RuntimeError("the pass failed before its Outlook writes")
+
+    monkeypatch.setattr(apply_module, "fault_hook", fails_once)
+    with pytest.raises(RuntimeError):
+        await run_pass(ctx, check)
+    assert "Left by a crashed pass" not in await synced.outlook_subjects()
+
+    await run_pass(ctx, check)  # the queue gives the same message again
+
+    assert "Left by a crashed pass" in await synced.outlook_subjects()
+    state = await synced.state()
+    assert not state.pending and not state.lease_owner
+
+
 async def test_a_pending_check_runs_no_pass_when_the_live_holder_ran_again(
     synced: Synced, monkeypatch: pytest.MonkeyPatch
 ) -> None:
