@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -60,33 +61,48 @@ def recruit_as(recruit: RecruitEmulator, email: str) -> httpx.Client:
     )
 
 
-class RecruitFaults:
-    """The Recruit emulator's fault rules while `faults` is on, and a hold put in front of them."""
+class EmulatorFaults:
+    """One emulator's fault rules while `faults` is on, and a hold put in front of them."""
 
-    def __init__(self, recruit: RecruitEmulator) -> None:
-        self.recruit = recruit
-        self.rules = [{**FAULTS, "prefix": "/recruit/v2/"}]
-        recruit.control("faults", {"rules": self.rules})
+    def __init__(self, emulator: GraphEmulatorHandle | RecruitEmulator, prefix: str) -> None:
+        self.emulator = emulator
+        self.rules = [{**FAULTS, "prefix": prefix}]
+        emulator.control("faults", {"rules": self.rules})
 
     def hold(self, method: str, prefix: str) -> None:
         """From now on `method` requests under `prefix` wait, unanswered and not applied, until `release`."""
         hold = {"prefix": prefix, "methods": [method], "hold": True}
-        self.recruit.control("faults", {"rules": [hold, *self.rules]})
+        self.emulator.control("faults", {"rules": [hold, *self.rules]})
+
+    def held(self) -> int:
+        """How many requests are waiting on the hold now."""
+        response = httpx.get(f"{self.emulator.base_url}/_emulator/stats", trust_env=False)
+        response.raise_for_status()
+        return int(response.json()["held"])
 
     def release(self) -> None:
-        """Held requests are served (without a fault) and new ones meet the fault rules again."""
-        self.recruit.control("faults", {"rules": self.rules})
+        """Held requests are served as sent (without a fault), and new ones meet the fault rules again."""
+        self.emulator.control("faults", {"rules": self.rules})
+
+    def clear(self) -> None:
+        self.emulator.control("faults", {"rules": []})
+
+
+@dataclass
+class Faults:
+    graph: EmulatorFaults
+    recruit: EmulatorFaults
 
 
 @contextmanager
-def faults(graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> Iterator[RecruitFaults]:
+def faults(graph: GraphEmulatorHandle, recruit: RecruitEmulator) -> Iterator[Faults]:
     """Injected failures on every API call of both emulators (not their token endpoints or control API)."""
-    graph.control("faults", {"rules": [{**FAULTS, "prefix": "/v1.0/"}]})
+    injected = Faults(EmulatorFaults(graph, "/v1.0/"), EmulatorFaults(recruit, "/recruit/v2/"))
     try:
-        yield RecruitFaults(recruit)
+        yield injected
     finally:
-        graph.control("faults", {"rules": []})
-        recruit.control("faults", {"rules": []})
+        injected.graph.clear()
+        injected.recruit.clear()
 
 
 def syncstate_row(own: OwnStack, kind: str) -> dict[str, Any]:
@@ -121,8 +137,8 @@ def item_writes(before: dict[str, int], after: dict[str, int], prefix: str, frag
 
 
 def crash_mid_apply(own: OwnStack, kind: str, progress: Callable[[], T], partial: Callable[[T], bool]) -> T:
-    """Kills the dev host the moment a pass holds the lease and `progress` shows some but not all of the
-    expected writes made; returns that progress (what the crash interrupted)."""
+    """Kills the dev host the moment a pass holds the lease and `partial(progress())` holds (a pass part way
+    through its writes); returns that progress (what the crash interrupted)."""
     # One open client for the whole wait: a new one per reading made each round slow enough on a busy
     # machine to miss a write window of a few hundred milliseconds.
     table = f"{own.env['TABLE_PREFIX']}syncstate"

@@ -1,6 +1,7 @@
 """Faults through the whole stack (issue 5): with a fifth of Graph and Recruit calls failing (5xx, 429) and
-the dev host killed once while a pass is applying, calendar changes on both sides converge: every event once
-on each side, every edit on both, every delete done.
+the dev host killed once while a pass is applying (its Outlook writes sent, their answers and links never
+come), calendar changes on both sides converge: every event once on each side, every edit on both, every
+delete done.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.fixtures.stack import OwnStack
 pytestmark = pytest.mark.e2e
 
 ALICE = "alice@contoso.example"  # SSO: enabling needs no Microsoft sign-in
+BATCH = "POST /v1.0/$batch"  # the Graph emulator's count of answered batches
 
 
 def soon(days: int) -> datetime:
@@ -104,8 +106,6 @@ RENAMED = {
     "Kept O2": "Kept O2, renamed in Recruit",
 }
 DELETED = ["Kept R3", "Kept O3"]  # R3 deleted in Recruit, O3 in Outlook
-# What the product must write to Outlook for the Recruit changes: the creates, renames and the delete.
-GRAPH_WRITES = len(NEW_R) + 2 + 1
 
 
 def after_changes(before: list[str]) -> list[str]:
@@ -135,15 +135,22 @@ def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
         until_quiet(own, graph, recruit)
         outlook_before, recruit_before = sides.both()
 
-        with faults(graph, recruit):
-            graph_before, recruit_counts_before = request_counts(graph), request_counts(recruit)
-            make_changes(sides)
-
-            def graph_writes() -> int:
-                return item_writes(graph_before, request_counts(graph), "/v1.0/users/", "/events")
-
-            interrupted = crash_mid_apply(own, "calendar", graph_writes, lambda n: 0 < n < GRAPH_WRITES)
-            assert 0 < interrupted < GRAPH_WRITES
+        with faults(graph, recruit) as injected:
+            recruit_counts_before = request_counts(recruit)
+            make_outlook_changes(sides)
+            # The product writes to Outlook in `$batch`es: its next one (for Alice's Recruit changes, or for
+            # her Outlook changes if those need writes back) waits, unanswered, until after the crash.
+            injected.graph.hold("POST", "/v1.0/$batch")
+            make_recruit_changes(sides)
+            held = crash_mid_apply(own, "calendar", injected.graph.held, lambda n: n > 0)
+            assert held > 0
+            batches_at_crash = request_counts(graph).get(BATCH, 0)
+            injected.graph.release()  # the dead worker's writes reach Outlook; their links were never stored
+            poll(
+                lambda: request_counts(graph).get(BATCH, 0),
+                lambda batches: batches > batches_at_crash,
+                "the dead worker's batch to be answered",
+            )
             own.start()
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
@@ -160,9 +167,9 @@ def test_calendar_changes_converge_under_faults_and_a_crash_mid_apply(
     assert recruit_writes > 0  # the product wrote to Recruit through the faults, not only the test
 
 
-def make_changes(sides: Calendars) -> None:
-    """Alice works in both places at once: creates, renames and a delete in Outlook, one at a time, then the
-    same in Recruit, in three calls (six new events in one insert: fewer than an import's burst)."""
+def make_outlook_changes(sides: Calendars) -> None:
+    """Alice works in both places at once: creates, renames and a delete in Outlook, one at a time, then
+    (`make_recruit_changes`) the same in Recruit while the product may still be applying these."""
     for n, subject in enumerate(NEW_O):
         sides.outlook.post(
             f"/calendars/{sides.calendar_id}/events", json=outlook_event(subject, soon(n + 10))
@@ -173,6 +180,9 @@ def make_changes(sides: Calendars) -> None:
         ).raise_for_status()
     sides.outlook.delete(f"/events/{sides.outlook_id('Kept O3')}").raise_for_status()
 
+
+def make_recruit_changes(sides: Calendars) -> None:
+    """In three calls: six new events in one insert (fewer than an import's burst), two renames, a delete."""
     renames = [{"id": sides.recruit_id(old), "Event_Title": RENAMED[old]} for old in ("Kept O1", "Kept O2")]
     gone = sides.recruit_id("Kept R3")
     created = [recruit_event(title, soon(n + 20)) for n, title in enumerate(NEW_R)]

@@ -111,18 +111,18 @@ def test_contacts_converge_under_faults_and_a_crash_between_a_recruit_create_and
         until_quiet(own, graph, recruit)
         outlook_before, recruit_before = sides.both()
 
-        with faults(graph, recruit) as recruit_faults:
+        with faults(graph, recruit) as injected:
             make_recruit_changes(sides)
             # The product's creates of Outlook contacts in Recruit wait, unanswered, until after the crash:
             # caught between its intent rows and its links whatever the machine's speed.
-            recruit_faults.hold("POST", "/recruit/v2/Contacts")
+            injected.recruit.hold("POST", "/recruit/v2/Contacts")
             make_outlook_changes(sides)
             with links_table(own) as links:
                 in_flight = crash_mid_apply(
                     own, "contacts", lambda: creates_in_flight(links), lambda n: n > 0
                 )
             assert in_flight > 0
-            recruit_faults.release()  # the dead worker's create lands in Recruit
+            injected.recruit.release()  # the dead worker's create lands in Recruit
             own.start()
 
             expected = after_changes(outlook_before), after_changes(recruit_before)
