@@ -367,5 +367,13 @@ class _Planner:
         assert recruit.fields is not None
         names = self.policy.names(recruit.ref.module)
         fields = project(recruit.fields, names)
-        link = Link(recruit.ref, None, fingerprint(fields, names), fields, recruit.modified, None)
-        return fields, replace(link, recruit_seen=version(recruit, names))
+        link = Link(
+            recruit.ref,
+            None,
+            fingerprint(fields, names),
+            fields,
+            recruit.modified,
+            None,
+            recruit_seen=version(recruit, names),
+        )
+        return fields, link

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import abstractmethod
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -37,8 +38,8 @@ class FreshTokenCredential(AsyncTokenCredential):
     """A credential that can be told its cached token was refused (a Graph 401 on a token it still held for
     valid: revoked, or judged on a clock ahead of ours): the next `get_token` asks the token endpoint."""
 
-    async def drop_cached_token(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def drop_cached_token(self) -> None: ...
 
     async def close(self) -> None:
         return None
